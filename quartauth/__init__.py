@@ -1,0 +1,53 @@
+"""quartauth: email and password sign-in, on Quart and plain SQL."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from quart import Quart
+from quart_wtf import CSRFProtect
+
+from . import auth, extensions, security
+from .blueprints import accounts, core, errors
+from .config import load_config
+from .db import connect, migrations
+from .services.passwords import PasswordHasher
+
+
+class SchemaOutOfDate(RuntimeError):
+    pass
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
+    """Build the app. ``test_config`` replaces the environment and ``.env`` where it speaks."""
+    config = load_config(test_config)
+    app = Quart(__name__, instance_path=str(config["INSTANCE_PATH"]))
+    app.config.from_mapping(config)
+
+    pool_size = config["DATABASE_POOL_SIZE"]
+    database = connect(config["DATABASE_URL"], **({"pool_size": pool_size} if pool_size else {}))
+    hasher = PasswordHasher(rounds=config["BCRYPT_ROUNDS"], threads=config["HASH_THREADS"])
+    extensions.install(app, database, hasher)
+
+    CSRFProtect(app)
+    auth.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(accounts.blueprint)
+    app.register_blueprint(core.blueprint)
+    app.register_blueprint(errors.blueprint)
+
+    @app.before_serving
+    async def open_database() -> None:
+        await database.open()
+        pending = (await migrations.status(database)).pending
+        if pending:
+            await database.close()
+            names = ", ".join(migration.label for migration in pending)
+            raise SchemaOutOfDate(f"The database schema is out of date; run `quartauth migrate` (pending: {names}).")
+
+    @app.after_serving
+    async def close_database() -> None:
+        await database.close()
+        hasher.close()
+
+    return app

@@ -1,0 +1,1 @@
+"""One blueprint per concern: accounts (sign up, in, out), core pages, error pages."""

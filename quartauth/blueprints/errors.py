@@ -1,0 +1,59 @@
+"""Every error answers with a page in the site's layout, its status code, and no internals."""
+from __future__ import annotations
+
+from quart import Blueprint, current_app, render_template
+from quart.typing import ResponseReturnValue
+from quart_wtf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..db import DatabaseUnavailable
+
+blueprint = Blueprint("errors", __name__)
+
+RETRY_AFTER_SECONDS = 5
+
+# What a person can do about each error, in their words.
+EXPLANATIONS = {
+    400: "The request could not be understood. Go back, reload the page and try again.",
+    401: "You need to log in to see this page.",
+    403: "You do not have permission to see this page.",
+    404: "There is no page at this address.",
+    405: "This page cannot be used that way.",
+    413: "What you sent is too large.",
+    429: "Too many requests. Wait a moment and try again.",
+    500: "Something went wrong on our side. Please try again.",
+    503: "The service is briefly unavailable. Please try again in a few seconds.",
+}
+CSRF_EXPLANATION = (
+    "The form had expired or did not come from this site. Go back, reload the page and try again."
+)
+
+
+async def _error_page(status: int, title: str, explanation: str) -> ResponseReturnValue:
+    page = await render_template("errors/error.html", status=status, title=title, explanation=explanation)
+    return page, status
+
+
+@blueprint.app_errorhandler(CSRFError)
+async def csrf_failed(error: CSRFError) -> ResponseReturnValue:
+    return await _error_page(400, "Bad request", CSRF_EXPLANATION)
+
+
+@blueprint.app_errorhandler(HTTPException)
+async def http_error(error: HTTPException) -> ResponseReturnValue:
+    status = error.code or 500
+    explanation = EXPLANATIONS.get(status, EXPLANATIONS[500 if status >= 500 else 400])
+    page, status = await _error_page(status, error.name, explanation)
+    return page, status, _allowed_methods(error)
+
+
+@blueprint.app_errorhandler(DatabaseUnavailable)
+async def database_unavailable(error: DatabaseUnavailable) -> ResponseReturnValue:
+    current_app.logger.warning("database unavailable: %s", error)
+    page, status = await _error_page(503, "Service unavailable", EXPLANATIONS[503])
+    return page, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def _allowed_methods(error: HTTPException) -> dict[str, str]:
+    allow = dict(error.get_headers()).get("Allow")
+    return {"Allow": allow} if allow else {}

@@ -1,0 +1,126 @@
+"""The ``quartauth`` command: ``migrate`` and ``create-admin``."""
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from typing import NoReturn
+
+import click
+
+from .config import ConfigError, load_config
+from .db import Database, DatabaseUnavailable, connect, migrations
+from .services import accounts, passwords
+from .services.emails import InvalidEmail, normalize_email
+from .services.passwords import PasswordHasher
+
+
+@click.group()
+def main() -> None:
+    """Manage the quartauth database and accounts (settings as for the app: env and .env)."""
+
+
+@main.command()
+@click.option("--status", is_flag=True, help="List applied and pending migrations; change nothing.")
+def migrate(status: bool) -> None:
+    """Apply the migrations not yet applied, each in its own transaction."""
+    _run_with_database(_show_status if status else _apply_migrations)
+
+
+@main.command("create-admin")
+@click.option("--email", help="The admin's email; asked for when left out.")
+def create_admin(email: str | None) -> None:
+    """Create an administrator account.
+
+    The password is asked for twice without echo; when standard input is not a terminal it
+    is read from there instead: a line with the password, optionally a second to confirm it.
+    """
+    answers = _Answers()
+    email = email if email is not None else answers.ask("Email")
+    password = answers.ask("Password", secret=True)
+    confirmation = answers.ask("Repeat password", secret=True, optional=True)
+    try:
+        normalized = normalize_email(email)
+    except InvalidEmail as error:
+        _fail(str(error))
+    if confirmation is not None and confirmation != password:
+        _fail(passwords.MISMATCH_MESSAGE)
+    problem = passwords.password_problem(password)
+    if problem:
+        _fail(problem)
+
+    async def create(database: Database) -> None:
+        await _require_current_schema(database)
+        hasher = PasswordHasher(rounds=load_config()["BCRYPT_ROUNDS"], threads=1)
+        try:
+            await accounts.register(database, hasher, email=normalized, password=password, is_admin=True)
+        except accounts.EmailTaken:
+            _fail(accounts.EMAIL_TAKEN_MESSAGE)
+        finally:
+            hasher.close()
+        click.echo(f"Admin {normalized} created.")
+
+    _run_with_database(create)
+
+
+class _Answers:
+    """Answers from a person at a terminal, or line by line from a script's standard input."""
+
+    def __init__(self) -> None:
+        self.interactive = sys.stdin.isatty()
+        self._lines: Iterator[str] | None = None
+
+    def ask(self, prompt: str, *, secret: bool = False, optional: bool = False) -> str | None:
+        if self.interactive:
+            return click.prompt(prompt, hide_input=secret, default="", show_default=False)
+        if self._lines is None:
+            self._lines = iter(sys.stdin.read().splitlines())
+        answer = next(self._lines, None)
+        if answer is None and not optional:
+            _fail(f"{prompt} is required (standard input ended).")
+        return answer
+
+
+async def _apply_migrations(database: Database) -> None:
+    applied = await migrations.migrate(database)
+    for migration in applied:
+        click.echo(f"applied {migration.label}")
+    if not applied:
+        click.echo("nothing to apply: the database is up to date")
+
+
+async def _show_status(database: Database) -> None:
+    current = await migrations.status(database)
+    for migration in current.applied:
+        click.echo(f"applied  {migration.label}")
+    for migration in current.pending:
+        click.echo(f"pending  {migration.label}")
+
+
+async def _require_current_schema(database: Database) -> None:
+    if (await migrations.status(database)).pending:
+        _fail("The database schema is out of date: run `quartauth migrate` first.")
+
+
+def _run_with_database(action: Callable[[Database], Awaitable[None]]) -> None:
+    try:
+        database = connect(load_config()["DATABASE_URL"])
+    except (ConfigError, ValueError) as error:
+        _fail(str(error))
+
+    async def run() -> None:
+        await database.open()
+        try:
+            await action(database)
+        finally:
+            await database.close()
+
+    try:
+        asyncio.run(run())
+    except DatabaseUnavailable as error:
+        _fail(f"Cannot reach the database: {error}")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)

@@ -1,0 +1,143 @@
+"""Settings, read from the environment (and a ``.env`` file) once, when the app is built.
+
+| variable          | default                                  |
+| ----------------- | ---------------------------------------- |
+| QUARTAUTH_ENV     | development (or testing, production)     |
+| DATABASE_URL      | sqlite:///<instance>/quartauth.sqlite3    |
+| SECRET_KEY        | development: generated once, kept in instance/ |
+| BCRYPT_ROUNDS     | 12                                       |
+| HASH_THREADS      | the number of CPUs                       |
+| DATABASE_POOL_SIZE| 10 (Postgres), 4 (SQLite)                |
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from dotenv import find_dotenv, load_dotenv
+
+ENVIRONMENTS = ("development", "testing", "production")
+MIN_SECRET_KEY_LENGTH = 32
+DEFAULT_INSTANCE_PATH = Path(__file__).resolve().parents[1] / "instance"
+
+DEFAULTS: dict[str, Any] = {
+    "QUARTAUTH_ENV": "development",
+    "BCRYPT_ROUNDS": 12,
+    "HASH_THREADS": os.cpu_count() or 1,
+    "DATABASE_POOL_SIZE": None,
+    # A browser-session cookie dies with the browser; the server ends it after a day anyway.
+    "SESSION_LIFETIME": timedelta(days=1),
+    "REMEMBER_LIFETIME": timedelta(days=30),
+    # Forms carry an email and passwords: anything larger is not a person using them.
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+}
+
+
+class ConfigError(Exception):
+    """The settings cannot run the app; the message says which and how to fix it."""
+
+
+def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The app's settings: ``overrides`` (tests) over the environment over ``DEFAULTS``.
+
+    A ``.env`` file is read when there are no overrides, without replacing what the
+    environment already says.
+    """
+    if overrides is None:
+        load_dotenv(find_dotenv(usecwd=True), override=False)
+    overrides = dict(overrides or {})
+
+    def setting(name: str) -> Any:
+        if name in overrides:
+            return overrides[name]
+        return os.environ.get(name, DEFAULTS.get(name))
+
+    config = dict(DEFAULTS)
+    environment = str(setting("QUARTAUTH_ENV"))
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(f"QUARTAUTH_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}.")
+    instance_path = Path(setting("INSTANCE_PATH") or DEFAULT_INSTANCE_PATH)
+    config.update(
+        QUARTAUTH_ENV=environment,
+        INSTANCE_PATH=instance_path,
+        DATABASE_URL=setting("DATABASE_URL") or f"sqlite:///{instance_path / 'quartauth.sqlite3'}",
+        SECRET_KEY=_secret_key(environment, setting("SECRET_KEY"), instance_path),
+        BCRYPT_ROUNDS=_integer("BCRYPT_ROUNDS", setting("BCRYPT_ROUNDS"), 4, 31),
+        HASH_THREADS=_integer("HASH_THREADS", setting("HASH_THREADS"), 1, 256),
+        TESTING=environment == "testing",
+    )
+    pool_size = setting("DATABASE_POOL_SIZE")
+    if pool_size is not None:
+        config["DATABASE_POOL_SIZE"] = _integer("DATABASE_POOL_SIZE", pool_size, 1, 1000)
+    config.update({key: value for key, value in overrides.items() if key not in config})
+    config.update(_cookie_settings(config))
+    return config
+
+
+def _cookie_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    secure = config["QUARTAUTH_ENV"] == "production"
+    return {
+        "QUART_AUTH_COOKIE_NAME": "quartauth_session",
+        "QUART_AUTH_COOKIE_SECURE": secure,
+        "QUART_AUTH_COOKIE_HTTP_ONLY": True,
+        "QUART_AUTH_COOKIE_SAMESITE": "Lax",
+        "QUART_AUTH_DURATION": int(config["REMEMBER_LIFETIME"].total_seconds()),
+        # Quart's own session cookie carries only the CSRF seed.
+        "SESSION_COOKIE_NAME": "quartauth_csrf",
+        "SESSION_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+    }
+
+
+def _secret_key(environment: str, configured: str | None, instance_path: Path) -> str:
+    if configured:
+        if environment == "production" and len(configured) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters in production "
+                '(make one with: python -c "import secrets; print(secrets.token_urlsafe(48))").'
+            )
+        return configured
+    if environment == "production":
+        raise ConfigError(
+            "SECRET_KEY is not set. Production needs a secret of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters "
+            '(make one with: python -c "import secrets; print(secrets.token_urlsafe(48))").'
+        )
+    if environment == "testing":
+        return secrets.token_urlsafe(48)
+    return _development_secret_key(instance_path / "secret_key")
+
+
+def _development_secret_key(path: Path) -> str:
+    """Made once and kept, so that development sign-ins survive a restart.
+
+    Written aside and linked into place, so workers starting together all read one whole key.
+    """
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    draft.write_text(secrets.token_urlsafe(48), encoding="ascii")
+    draft.chmod(0o600)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text(encoding="ascii").strip()
+
+
+def _integer(name: str, value: Any, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, not {number}.")
+    return number

@@ -1,0 +1,31 @@
+"""Pick the dialect from DATABASE_URL."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .base import Database
+from .postgres import PostgresDatabase
+from .queries import QueryLibrary
+from .sqlite import SQLiteDatabase
+
+SQL_ROOT = Path(__file__).resolve().parents[2] / "sql"
+
+
+def connect(url: str, sql_root: Path = SQL_ROOT, **options: int) -> Database:
+    """Build (not yet open) the database that ``url`` names.
+
+    ``sqlite:///relative/path.db`` and ``sqlite:////absolute/path.db`` pick SQLite;
+    ``postgresql://...`` (or ``postgres://...``) picks Postgres. ``options`` go to the
+    dialect (``pool_size``).
+    """
+    queries_root = sql_root / "queries"
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        return SQLiteDatabase(path, QueryLibrary(queries_root, "sqlite", positional=False), **options)
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresDatabase(url, QueryLibrary(queries_root, "postgres", positional=True), **options)
+    raise ValueError(
+        "DATABASE_URL must start with sqlite:/// or postgresql:// "
+        f"(got {url.split(':', 1)[0]!r})"
+    )
+

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..db import Connection, Database
+from .users import User
+
+Executor = Connection | Database
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in browser. The token itself is never stored, only its hash."""
+
+    id: int
+    user_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class LiveSession:
+    session: Session
+    user: User
+
+
+async def insert_session(
+    db: Executor, *, token_hash: str, user_id: int, created_at: datetime, expires_at: datetime
+) -> Session:
+    row = await db.fetch_one(
+        "sessions/insert_session",
+        token_hash=token_hash,
+        user_id=user_id,
+        created_at=created_at,
+        expires_at=expires_at,
+    )
+    assert row is not None
+    return Session(**row)
+
+
+async def select_live_session_with_user(
+    db: Executor, token_hash: str, now: datetime
+) -> LiveSession | None:
+    row = await db.fetch_one(
+        "sessions/select_live_session_with_user", token_hash=token_hash, now=now
+    )
+    if row is None:
+        return None
+    session = Session(
+        id=row["session_id"],
+        user_id=row["id"],
+        created_at=row["session_created_at"],
+        last_seen_at=row["session_last_seen_at"],
+        expires_at=row["session_expires_at"],
+    )
+    return LiveSession(session=session, user=User.from_row(row))
+
+
+async def update_session_last_seen(db: Executor, session_id: int, last_seen_at: datetime) -> None:
+    await db.execute("sessions/update_session_last_seen", id=session_id, last_seen_at=last_seen_at)
+
+
+async def delete_session_by_token_hash(db: Executor, token_hash: str) -> int:
+    return await db.execute("sessions/delete_session_by_token_hash", token_hash=token_hash)
+
+
+async def delete_expired_sessions_of_user(db: Executor, user_id: int, now: datetime) -> int:
+    return await db.execute("sessions/delete_expired_sessions_of_user", user_id=user_id, now=now)

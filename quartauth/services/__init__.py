@@ -1,0 +1,1 @@
+"""The rules of the product. Nothing here knows about HTTP: callers pass in the database."""

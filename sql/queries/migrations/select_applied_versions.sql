@@ -1,0 +1,3 @@
+SELECT version
+  FROM schema_migrations
+ ORDER BY version

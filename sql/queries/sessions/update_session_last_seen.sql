@@ -1,0 +1,3 @@
+UPDATE sessions
+   SET last_seen_at = :last_seen_at
+ WHERE id = :id

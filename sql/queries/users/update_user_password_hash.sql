@@ -1,0 +1,3 @@
+UPDATE users
+   SET password_hash = :password_hash
+ WHERE id = :id

@@ -1,0 +1,156 @@
+"""Fixtures: an app on a fresh database per test, on SQLite and (when reachable) Postgres.
+
+Postgres comes from ``TEST_DATABASE_URL`` or the local server; each test gets a throwaway
+database of its own. Under ``CI=true`` an unreachable Postgres fails the run instead of
+skipping it.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import asyncpg
+import pytest
+from quart import Quart
+from quart.testing import QuartClient
+
+from quartauth import create_app
+from quartauth.db import Database, connect, migrations
+
+from .helpers import PASSWORD, app_settings, csrf_token_in
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+# --- databases -------------------------------------------------------------------------
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)
+
+
+@cache
+def postgres_unreachable_reason() -> str | None:
+    async def probe() -> None:
+        connection = await asyncpg.connect(postgres_admin_url(), timeout=3)
+        await connection.close()
+
+    try:
+        asyncio.run(probe())
+    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as error:
+        return f"Postgres at {postgres_admin_url()} is unreachable ({error})"
+    return None
+
+
+def require_postgres() -> None:
+    reason = postgres_unreachable_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI requires the Postgres run")
+    pytest.skip(reason)
+
+
+def _with_database_name(url: str, name: str) -> str:
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+async def _admin_execute(statement: str) -> None:
+    connection = await asyncpg.connect(postgres_admin_url(), timeout=5)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database, created for this test and dropped after it."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'quartauth.sqlite3'}"
+        return
+    require_postgres()
+    name = f"quartauth_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin_execute(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _with_database_name(postgres_admin_url(), name)
+    finally:
+        asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _migrate(url: str) -> None:
+    database = connect(url)
+    await database.open()
+    try:
+        await migrations.migrate(database)
+    finally:
+        await database.close()
+
+
+@pytest.fixture
+def migrated_database_url(database_url: str) -> str:
+    asyncio.run(_migrate(database_url))
+    return database_url
+
+
+@pytest.fixture
+async def database(migrated_database_url: str) -> AsyncIterator[Database]:
+    """A handle of the test's own, to look at (or arrange) what the app stores."""
+    handle = connect(migrated_database_url)
+    await handle.open()
+    yield handle
+    await handle.close()
+
+
+# --- the app -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def app(migrated_database_url: str) -> AsyncIterator[Quart]:
+    app = create_app(app_settings(migrated_database_url))
+    async with app.test_app():
+        yield app
+
+
+@pytest.fixture
+def client(app: Quart) -> QuartClient:
+    return app.test_client()
+
+
+@dataclass
+class AuthActions:
+    """What a person does with the account pages, through real forms and CSRF tokens."""
+
+    client: QuartClient
+
+    async def csrf_token(self, path: str) -> str:
+        response = await self.client.get(path)
+        return csrf_token_in(await response.get_data(as_text=True))
+
+    async def register(self, email: str = "person@example.com", password: str = PASSWORD, confirm: str | None = None):
+        form = {
+            "csrf_token": await self.csrf_token("/register"),
+            "email": email,
+            "password": password,
+            "confirm": password if confirm is None else confirm,
+        }
+        return await self.client.post("/register", form=form)
+
+    async def login(self, email: str = "person@example.com", password: str = PASSWORD, *, remember: bool = False, path: str = "/login", **extra: str):
+        form = {"csrf_token": await self.csrf_token("/login"), "email": email, "password": password, **extra}
+        if remember:
+            form["remember"] = "y"
+        return await self.client.post(path, form=form)
+
+    async def logout(self):
+        return await self.client.post("/logout", form={"csrf_token": await self.csrf_token("/logout")})
+
+
+@pytest.fixture
+def auth(client: QuartClient) -> AuthActions:
+    return AuthActions(client)
