@@ -1,0 +1,65 @@
+"""Password hashing: every character counts, the scheme is recorded, cost can change."""
+from __future__ import annotations
+
+import pytest
+
+from quartauth.services.passwords import PasswordHasher, password_problem
+
+
+@pytest.fixture
+async def hasher():
+    hasher = PasswordHasher(rounds=4, threads=2)
+    yield hasher
+    hasher.close()
+
+
+async def test_a_hash_names_its_scheme_and_checks_only_its_password(hasher):
+    stored = await hasher.hash("correct horse battery")
+
+    assert stored.startswith("bcrypt_sha256$$2b$04$")
+    assert (await hasher.verify("correct horse battery", stored)).matches
+    assert not (await hasher.verify("correct horse batterx", stored)).matches
+
+
+async def test_the_same_password_hashes_differently_each_time(hasher):
+    assert await hasher.hash("correct horse battery") != await hasher.hash("correct horse battery")
+
+
+async def test_characters_past_bcrypts_72_bytes_still_count(hasher):
+    stored = await hasher.hash("é" * 100 + "1")
+    assert not (await hasher.verify("é" * 100 + "2", stored)).matches
+
+
+async def test_the_same_password_in_another_unicode_form_matches(hasher):
+    composed, decomposed = "caf\u00e9 au lait", "cafe\u0301 au lait"
+    stored = await hasher.hash(composed)
+    assert (await hasher.verify(decomposed, stored)).matches
+
+
+@pytest.mark.parametrize("stored", ["", "plain", "md5$abc", "bcrypt_sha256$not-a-bcrypt-hash"])
+async def test_unknown_or_broken_stored_hashes_match_nothing(hasher, stored):
+    assert not (await hasher.verify("anything at all", stored)).matches
+
+
+async def test_a_hash_made_at_another_cost_asks_to_be_redone(hasher):
+    cheaper = PasswordHasher(rounds=5, threads=1)
+    stored = await cheaper.hash("correct horse battery")
+    cheaper.close()
+
+    verification = await hasher.verify("correct horse battery", stored)
+
+    assert verification.matches and verification.needs_rehash
+    assert not (await hasher.verify("correct horse battery", await hasher.hash("correct horse battery"))).needs_rehash
+
+
+async def test_checking_against_the_dummy_hash_works_without_an_account(hasher):
+    await hasher.verify_against_dummy("whatever password")
+    await hasher.verify_against_dummy("whatever password")
+
+
+@pytest.mark.parametrize(
+    ("password", "acceptable"),
+    [("1234567", False), ("12345678", True), ("x" * 128, True), ("x" * 129, False), ("🔑" * 8, True)],
+)
+def test_password_length_is_counted_in_characters(password, acceptable):
+    assert (password_problem(password) is None) is acceptable

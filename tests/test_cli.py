@@ -1,0 +1,96 @@
+"""The quartauth command: migrate and create-admin."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from click.testing import CliRunner
+
+from quartauth.cli import main
+from quartauth.db import connect
+from quartauth.repository.users import User, select_user_by_email
+
+from .helpers import PASSWORD
+
+
+def run(database_url: str, *args: str, input: str | None = None):
+    env = {"QUARTAUTH_ENV": "testing", "DATABASE_URL": database_url, "BCRYPT_ROUNDS": "4"}
+    return CliRunner().invoke(main, list(args), input=input, env=env)
+
+
+def stored_user(database_url: str, email: str) -> User | None:
+    async def look() -> User | None:
+        database = connect(database_url)
+        await database.open()
+        try:
+            return await select_user_by_email(database, email)
+        finally:
+            await database.close()
+
+    return asyncio.run(look())
+
+
+def test_migrate_applies_then_reports_nothing_to_do(database_url):
+    first = run(database_url, "migrate")
+    second = run(database_url, "migrate")
+
+    assert first.exit_code == 0 and "applied 0001_" in first.output
+    assert second.exit_code == 0 and "nothing to apply" in second.output
+
+
+def test_migrate_status_lists_pending_then_applied(database_url):
+    before = run(database_url, "migrate", "--status")
+    run(database_url, "migrate")
+    after = run(database_url, "migrate", "--status")
+
+    assert "pending  0001_" in before.output and "applied" not in before.output
+    assert "applied  0001_" in after.output and "pending" not in after.output
+
+
+def test_create_admin_with_email_and_password_on_stdin(migrated_database_url):
+    result = run(migrated_database_url, "create-admin", "--email", "Admin@Example.com", input=f"{PASSWORD}\n")
+
+    assert result.exit_code == 0, result.output
+    assert "Admin admin@example.com created." in result.output
+    admin = stored_user(migrated_database_url, "admin@example.com")
+    assert admin is not None and admin.is_admin
+
+
+def test_create_admin_answers_every_prompt_from_stdin(migrated_database_url):
+    result = run(migrated_database_url, "create-admin", input=f"admin@example.com\n{PASSWORD}\n{PASSWORD}\n")
+
+    assert result.exit_code == 0, result.output
+    assert stored_user(migrated_database_url, "admin@example.com") is not None
+
+
+@pytest.mark.parametrize(
+    ("email", "lines", "message"),
+    [
+        ("admin@example.com", [PASSWORD, PASSWORD + "!"], "Passwords must match."),
+        ("not-an-email", [PASSWORD], "An email address must have an @-sign."),
+        ("admin@example.com", ["short"], "Password must be between 8 and 128 characters."),
+        ("admin@example.com", [], "Password is required"),
+    ],
+)
+def test_create_admin_refuses_bad_input_and_writes_nothing(migrated_database_url, email, lines, message):
+    result = run(migrated_database_url, "create-admin", "--email", email, input="".join(f"{line}\n" for line in lines))
+
+    assert result.exit_code != 0
+    assert message in result.output
+    assert stored_user(migrated_database_url, "admin@example.com") is None
+
+
+def test_create_admin_refuses_an_existing_email(migrated_database_url):
+    run(migrated_database_url, "create-admin", "--email", "admin@example.com", input=f"{PASSWORD}\n")
+
+    result = run(migrated_database_url, "create-admin", "--email", "ADMIN@example.com", input="another password\n")
+
+    assert result.exit_code != 0
+    assert "Email already registered" in result.output
+
+
+def test_create_admin_on_an_unmigrated_database_says_to_migrate(database_url):
+    result = run(database_url, "create-admin", "--email", "admin@example.com", input=f"{PASSWORD}\n")
+
+    assert result.exit_code != 0
+    assert "quartauth migrate" in result.output
