@@ -4,6 +4,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 
 MAX_LENGTH = 254
+UNREADABLE = "\ufffd"
 
 
 class InvalidEmail(ValueError):
@@ -19,6 +20,9 @@ def normalize_email(raw: str) -> str:
     candidate = raw.strip()
     if not candidate:
         raise InvalidEmail("Email is required.")
+    if UNREADABLE in candidate:
+        # What a browser sent was not valid UTF-8; the decoder left a replacement mark.
+        raise InvalidEmail("The email address contains characters that could not be read.")
     if len(candidate) > MAX_LENGTH:
         raise InvalidEmail(f"Email must be at most {MAX_LENGTH} characters.")
     try:

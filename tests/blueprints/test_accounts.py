@@ -338,3 +338,43 @@ async def test_a_csrf_token_from_another_browser_is_refused(app, client, databas
 
     assert response.status_code == 400
     assert await select_user_by_email(database, "person@example.com") is None
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("nul\x00@example.com", PASSWORD, "The email address contains"),
+        ("person@example.com", "x" * 10_000, "Password must be between 8 and 128 characters."),
+        ("person@example.com", "", "Password is required."),
+        ("' OR 1=1 --@example.com", PASSWORD, "The email address contains"),
+    ],
+)
+async def test_login_refuses_malformed_input_with_a_field_message(auth, client, email, password, message):
+    response = await auth.login(email, password)
+
+    assert response.status_code == 200
+    assert message in await page_text(response)
+    assert (await client.get("/")).status_code == 302
+
+
+async def test_a_password_with_nul_bytes_is_just_a_wrong_password(auth):
+    await auth.register()
+    await auth.logout()
+
+    response = await auth.login("person@example.com", "nul\x00password")
+
+    assert "Invalid email and/or password." in await page_text(response)
+
+
+@pytest.mark.parametrize("encoded_email", ["%ED%A0%80%40example.com", "%C0%AF%40example.com", "%FF%FE%40example.com"])
+async def test_invalid_utf8_in_a_form_is_a_field_error(auth, client, encoded_email):
+    token = await auth.csrf_token("/login")
+
+    response = await client.post(
+        "/login",
+        data=f"csrf_token={token}&email={encoded_email}&password=whatever12".encode("ascii"),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert response.status_code == 200
+    assert "The email address contains" in await page_text(response)
