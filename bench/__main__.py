@@ -1,0 +1,179 @@
+"""Run every phase on SQLite, and on Postgres when reachable; print and save the report.
+
+    python -m bench          (or: make bench)
+
+Each phase has a fixed duration; the whole run takes about four minutes per database.
+It exits non-zero only when it could not run; missed targets are reported as such.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import bcrypt
+
+from . import report, seed, wrk
+from .app import BASELINE_PATH
+from .browser import Browser
+from .server import Server, configured_workers
+
+SMALL_USER_COUNT = 1_000
+LARGE_USER_COUNT = 1_000_000
+LOGIN_IDENTITIES = 16  # browsers, each with its own CSRF cookie and token
+PAGE_CONNECTIONS = 32
+LOGIN_CONNECTIONS = 8
+MIXED_PAGE_CONNECTIONS = 8
+WARM_UP_SECONDS = 2
+PAGE_SECONDS = 10
+LOGIN_SECONDS = 20
+MIXED_SECONDS = 15
+LATENCY_SECONDS = 10
+LIMIT_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class DialectResult:
+    name: str
+    baseline: wrk.Load
+    pages: wrk.Load
+    logins: wrk.Load
+    mixed_pages: wrk.Load
+    mixed_logins: wrk.Load
+    login_latency_small: wrk.Load
+    login_latency_large: wrk.Load
+    worker_memory_mb: list[float]
+
+    @property
+    def failures(self) -> int:
+        loads = (
+            self.baseline, self.pages, self.logins, self.mixed_pages, self.mixed_logins,
+            self.login_latency_small, self.login_latency_large,
+        )
+        return sum(load.failures for load in loads)
+
+
+def bcrypt_limit(rounds: int, threads: int, seconds: float) -> float:
+    """bcrypt checks per second at ``rounds`` with ``threads`` threads, in a bare loop."""
+    secret = b"0" * 64  # what the app checks: a 64-byte SHA-256 hex digest
+    hashed = bcrypt.hashpw(secret, bcrypt.gensalt(rounds))
+    started = time.monotonic()
+    deadline = started + seconds
+    counts = [0] * threads
+    finished = [started] * threads
+
+    def loop(index: int) -> None:
+        while time.monotonic() < deadline:
+            bcrypt.checkpw(secret, hashed)
+            counts[index] += 1
+            finished[index] = time.monotonic()
+
+    workers = [threading.Thread(target=loop, args=(index,)) for index in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(counts) / (max(finished) - started)
+
+
+def write_login_forms(port: int, path: Path) -> Path:
+    """Lines of "cookie<TAB>form body": real CSRF tokens, each user's real credentials."""
+    browsers = [Browser(port) for _ in range(LOGIN_IDENTITIES)]
+    tokens = [browser.csrf_token("/login") for browser in browsers]
+    lines = []
+    for number in range(1, SMALL_USER_COUNT + 1):
+        browser, token = browsers[number % LOGIN_IDENTITIES], tokens[number % LOGIN_IDENTITIES]
+        body = urlencode({"csrf_token": token, "email": seed.email_of(number), "password": seed.PASSWORD})
+        lines.append(f"{browser.cookie_header()}\t{body}\n")
+    path.write_text("".join(lines))
+    return path
+
+
+def signed_in_home(port: int) -> tuple[str, str]:
+    """A signed-in browser's cookie header, and the bytes of its home page."""
+    browser = Browser(port)
+    browser.log_in(seed.email_of(1), seed.PASSWORD)
+    status, html = browser.request("GET", "/")
+    if status != 200 or "Welcome" not in html:
+        raise RuntimeError(f"signed-in GET / answered {status}")
+    return browser.cookie_header(), html
+
+
+def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path) -> DialectResult:
+    print(f"[{name}] migrating and seeding {SMALL_USER_COUNT:,} users", flush=True)
+    asyncio.run(seed.migrate(url))
+    asyncio.run(seed.add_users(url, 1, SMALL_USER_COUNT, hashed))
+    baseline_file = workdir / f"{name}-home.html"
+    with Server(url, baseline_file, workdir / f"{name}-server.log", rounds) as server:
+        forms = str(write_login_forms(server.port, workdir / f"{name}-logins.tsv"))
+        cookie, home = signed_in_home(server.port)
+        baseline_file.write_text(home)
+        signed_in = (f"Cookie: {cookie}",)
+        home_url, login_url = server.url("/"), server.url("/login")
+
+        print(f"[{name}] pages: baseline, then signed-in GET /", flush=True)
+        wrk.run(server.url(BASELINE_PATH), "get.lua", connections=PAGE_CONNECTIONS, seconds=WARM_UP_SECONDS)
+        wrk.run(home_url, "get.lua", connections=PAGE_CONNECTIONS, seconds=WARM_UP_SECONDS, headers=signed_in)
+        baseline = wrk.run(server.url(BASELINE_PATH), "get.lua", connections=PAGE_CONNECTIONS, seconds=PAGE_SECONDS)
+        pages = wrk.run(home_url, "get.lua", connections=PAGE_CONNECTIONS, seconds=PAGE_SECONDS, headers=signed_in)
+
+        print(f"[{name}] logins at saturation", flush=True)
+        logins = wrk.run(login_url, "login.lua", forms, connections=LOGIN_CONNECTIONS, seconds=LOGIN_SECONDS)
+
+        print(f"[{name}] pages while logins saturate the CPU", flush=True)
+        login_load = wrk.start(login_url, "login.lua", forms, connections=LOGIN_CONNECTIONS, seconds=MIXED_SECONDS)
+        page_load = wrk.start(home_url, "get.lua", connections=MIXED_PAGE_CONNECTIONS, seconds=MIXED_SECONDS, headers=signed_in)
+        mixed_pages, mixed_logins = wrk.finish(page_load), wrk.finish(login_load)
+
+        print(f"[{name}] login latency with {SMALL_USER_COUNT:,} users", flush=True)
+        latency_small = wrk.run(login_url, "login.lua", forms, connections=1, seconds=LATENCY_SECONDS)
+        print(f"[{name}] seeding up to {LARGE_USER_COUNT:,} users", flush=True)
+        asyncio.run(seed.add_users(url, SMALL_USER_COUNT + 1, LARGE_USER_COUNT, hashed))
+        print(f"[{name}] login latency with {LARGE_USER_COUNT:,} users", flush=True)
+        latency_large = wrk.run(login_url, "login.lua", forms, connections=1, seconds=LATENCY_SECONDS)
+
+        memory = server.worker_memory_mb()
+    return DialectResult(
+        name, baseline, pages, logins, mixed_pages, mixed_logins, latency_small, latency_large, memory
+    )
+
+
+def main() -> int:
+    wrk.ensure_installed()
+    rounds = int(os.environ.get("BCRYPT_ROUNDS", "12"))
+    workers = configured_workers()
+    print(f"bcrypt limit: cost {rounds}, {workers} threads, {LIMIT_SECONDS}s", flush=True)
+    limit = bcrypt_limit(rounds, workers, LIMIT_SECONDS)
+    hashed = asyncio.run(seed.password_hash(rounds))
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="quartauth-bench-") as directory:
+        workdir = Path(directory)
+        results.append(bench_database("sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}", rounds, hashed, workdir))
+        if asyncio.run(seed.postgres_reachable()):
+            name, url = asyncio.run(seed.create_postgres_database())
+            try:
+                results.append(bench_database("postgres", url, rounds, hashed, workdir))
+            finally:
+                asyncio.run(seed.drop_postgres_database(name))
+        else:
+            print(f"Postgres at {seed.POSTGRES_ADMIN_URL} is unreachable: SQLite only", flush=True)
+
+    text = report.render(limit, rounds, workers, results)
+    print(text)
+    report.save(text)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except (RuntimeError, OSError) as error:
+        print(f"bench could not run: {error}", file=sys.stderr)
+        sys.exit(1)

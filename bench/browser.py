@@ -1,0 +1,51 @@
+"""Just enough of a browser to fetch a page, keep its cookies and post its form."""
+from __future__ import annotations
+
+import http.client
+import re
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@dataclass
+class Browser:
+    port: int
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Cookie": self.cookie_header()} if self.cookies else {}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        connection.close()
+        return response.status, text
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    def csrf_token(self, path: str) -> str:
+        status, html = self.request("GET", path)
+        match = CSRF_FIELD.search(html)
+        if status != 200 or match is None:
+            raise RuntimeError(f"GET {path} answered {status} without a form")
+        return match[1]
+
+    def log_in(self, email: str, password: str) -> None:
+        form = {"csrf_token": self.csrf_token("/login"), "email": email, "password": password}
+        status, _ = self.request("POST", "/login", form)
+        if status != 302:
+            raise RuntimeError(f"logging in as {email} answered {status}")

@@ -1,0 +1,89 @@
+"""The report: one table, every figure beside its target, also kept in bench/results/latest.md."""
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .__main__ import DialectResult
+
+RESULTS_FILE = Path(__file__).resolve().parent / "results" / "latest.md"
+
+LOGIN_RATIO_TARGET = 0.9
+PAGE_RATIO_TARGET = 0.6
+MIXED_P99_TARGET_MS = 100
+GROWTH_RATIO_TARGET = 1.1
+MEMORY_TARGET_MB = 100
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kilobytes = int(meminfo.read_text().split()[1])
+        memory = f", {kilobytes / 1024 / 1024:.0f} GiB"
+    return f"{model}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def render(limit: float, rounds: int, workers: int, results: Sequence[DialectResult]) -> str:
+    rows: list[tuple[str, Callable[[DialectResult], str], str]] = [
+        (f"1. bcrypt limit (checks/s, cost {rounds}, {workers} threads)", lambda r: f"{limit:.1f}", ""),
+        ("2. logins/s at saturation", lambda r: f"{r.logins.success_rate:.1f}", ""),
+        ("   logins / limit", lambda r: _mark(r.logins.success_rate / limit, ">=", LOGIN_RATIO_TARGET), f">= {LOGIN_RATIO_TARGET}"),
+        ("3. baseline route req/s (p50 / p99 ms)", lambda r: _rate(r.baseline), ""),
+        ("   signed-in GET / req/s (p50 / p99 ms)", lambda r: _rate(r.pages), ""),
+        ("   signed-in / baseline", lambda r: _mark(r.pages.success_rate / r.baseline.success_rate, ">=", PAGE_RATIO_TARGET), f">= {PAGE_RATIO_TARGET}"),
+        ("4. GET / p99 ms while logins saturate", lambda r: _mark(r.mixed_pages.p99_ms, "<=", MIXED_P99_TARGET_MS, "{:.1f}"), f"<= {MIXED_P99_TARGET_MS}"),
+        ("   meanwhile: GET / req/s, logins/s", lambda r: f"{r.mixed_pages.success_rate:.0f}, {r.mixed_logins.success_rate:.1f}", ""),
+        ("5. login p50 ms, 1,000 users", lambda r: f"{r.login_latency_small.p50_ms:.1f}", ""),
+        ("   login p50 ms, 1,000,000 users", lambda r: f"{r.login_latency_large.p50_ms:.1f}", ""),
+        ("   1M / 1k", lambda r: _mark(r.login_latency_large.p50_ms / r.login_latency_small.p50_ms, "<=", GROWTH_RATIO_TARGET), f"<= {GROWTH_RATIO_TARGET}"),
+        ("6. worker RSS MB at the end", lambda r: _memory(r.worker_memory_mb), f"<= {MEMORY_TARGET_MB}"),
+        ("7. failed or 5xx requests", lambda r: _mark(r.failures, "<=", 0, "{:d}"), "= 0"),
+    ]
+    header = ["measure", *(result.name for result in results), "target"]
+    lines = [
+        "# quartauth bench",
+        "",
+        f"- when: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {machine()}",
+        f"- server: hypercorn, {workers} workers (hypercorn.toml), QUARTAUTH_ENV=production, load from wrk on 127.0.0.1",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    for label, cell, target in rows:
+        lines.append("| " + " | ".join([label, *(cell(result) for result in results), target]) + " |")
+    missed = [line for line in lines if "MISSED" in line]
+    lines += ["", f"Targets missed: {len(missed)}" if missed else "All targets met."]
+    return "\n".join(lines) + "\n"
+
+
+def save(text: str) -> None:
+    RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS_FILE.write_text(text)
+
+
+def _rate(load) -> str:  # type: ignore[no-untyped-def]
+    return f"{load.success_rate:.0f} ({load.p50_ms:.1f} / {load.p99_ms:.1f})"
+
+
+def _mark(value: float, comparison: str, target: float, form: str = "{:.2f}") -> str:
+    met = value >= target if comparison == ">=" else value <= target
+    return form.format(value) + ("" if met else " MISSED")
+
+
+def _memory(values: list[float]) -> str:
+    text = ", ".join(f"{value:.0f}" for value in values) or "unknown"
+    return text + ("" if values and max(values) <= MEMORY_TARGET_MB else " MISSED")
