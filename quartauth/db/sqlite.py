@@ -48,15 +48,14 @@ class SQLiteConnection(Connection):
         self._queries = queries
 
     async def fetch_one(self, query: str, **params: Any) -> Row | None:
-        bound = self._queries.get(query)
-        async with self._connection.execute(bound.text, bound.named(params)) as cursor:
-            row = await cursor.fetchone()
-        return dict(row) if row is not None else None
+        rows = await self.fetch_all(query, **params)
+        return rows[0] if rows else None
 
     async def fetch_all(self, query: str, **params: Any) -> list[Row]:
+        # One trip to aiosqlite's thread, where execute + fetch + close would take three.
         bound = self._queries.get(query)
-        async with self._connection.execute(bound.text, bound.named(params)) as cursor:
-            return [dict(row) for row in await cursor.fetchall()]
+        rows = await self._connection.execute_fetchall(bound.text, bound.named(params))
+        return [dict(row) for row in rows]
 
     async def execute(self, query: str, **params: Any) -> int:
         bound = self._queries.get(query)
