@@ -9,7 +9,7 @@ from quart import Quart
 from quart_wtf import CSRFProtect
 
 from . import auth, extensions, security
-from .blueprints import accounts, core, errors
+from .blueprints import account, accounts, core, errors
 from .config import load_config
 from .db import connect, migrations
 from .services.passwords import PasswordHasher
@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     security.init_app(app)
     app.register_blueprint(accounts.blueprint)
     app.register_blueprint(core.blueprint)
+    app.register_blueprint(account.blueprint)
     app.register_blueprint(errors.blueprint)
     _run_context_processors_inline(app)
 

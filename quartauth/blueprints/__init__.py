@@ -1,1 +1,2 @@
-"""One blueprint per concern: accounts (sign up, in, out), core pages, error pages."""
+"""One blueprint per concern: accounts (sign up, in, out), account (your own account),
+core pages, error pages."""
