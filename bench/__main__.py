@@ -22,7 +22,7 @@ import bcrypt
 from . import report, seed, wrk
 from .app import BASELINE_PATH
 from .browser import Browser
-from .server import Server, configured_workers
+from .server import bench_server, configured_workers, worker_memory_mb
 
 SMALL_USER_COUNT = 1_000
 LARGE_USER_COUNT = 1_000_000
@@ -110,7 +110,7 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
     asyncio.run(seed.migrate(url))
     asyncio.run(seed.add_users(url, 1, SMALL_USER_COUNT, hashed))
     baseline_file = workdir / f"{name}-home.html"
-    with Server(url, baseline_file, workdir / f"{name}-server.log", rounds) as server:
+    with bench_server(url, baseline_file, workdir / f"{name}-server.log", rounds) as server:
         forms = str(write_login_forms(server.port, workdir / f"{name}-logins.tsv"))
         cookie, home = signed_in_home(server.port)
         baseline_file.write_text(home)
@@ -138,7 +138,7 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
         print(f"[{name}] login latency with {LARGE_USER_COUNT:,} users", flush=True)
         latency_large = wrk.run(login_url, "login.lua", forms, connections=1, seconds=LATENCY_SECONDS)
 
-        memory = server.worker_memory_mb()
+        memory = worker_memory_mb(server)
     return DialectResult(
         name, baseline, pages, logins, mixed_pages, mixed_logins, latency_small, latency_large, memory
     )

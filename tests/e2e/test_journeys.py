@@ -1,0 +1,134 @@
+"""What a person does with quartauth, clicked through in Chromium."""
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "correct horse battery"
+_numbers = itertools.count(1)
+
+
+def new_email() -> str:
+    return f"person{next(_numbers)}@example.com"
+
+
+def sign_up(visit, email: str, password: str = PASSWORD, confirm: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    visit.goto("/register")
+    visit.page.get_by_label("Email").fill(email)
+    visit.page.get_by_label("Password", exact=True).fill(password)
+    visit.page.get_by_label("Repeat password").fill(password if confirm is None else confirm)
+    visit.submit("Sign up")
+
+
+def log_in(visit, email: str, password: str = PASSWORD, *, remember: bool = False, path: str = "/login") -> None:  # type: ignore[no-untyped-def]
+    visit.goto(path)
+    visit.page.get_by_label("Email").fill(email)
+    visit.page.get_by_label("Password").fill(password)
+    if remember:
+        visit.page.get_by_label("Remember me").check()
+    visit.submit("Log in")
+
+
+def log_out(visit) -> None:  # type: ignore[no-untyped-def]
+    visit.submit("Logout")
+
+
+def session_cookie(visit):  # type: ignore[no-untyped-def]
+    cookies = visit.page.context.cookies()
+    return next((cookie for cookie in cookies if cookie["name"] == "quartauth_session"), None)
+
+
+def test_sign_up_welcome_log_out_and_log_in_again(visit):
+    email = new_email()
+
+    sign_up(visit, email)
+    assert visit.page.url == visit.server.url("/")
+    assert "You registered and are now logged in. Welcome!" in visit.text()
+    assert f"Welcome {email}!" in visit.text()
+
+    log_out(visit)
+    assert visit.page.url == visit.server.url("/login")
+    assert "You were logged out." in visit.text()
+
+    log_in(visit, email, "not my password")
+    assert "Invalid email and/or password." in visit.text()
+
+    log_in(visit, email)
+    assert f"Welcome {email}!" in visit.text()
+
+
+def test_sign_up_mistakes_are_shown_beside_the_fields(visit):
+    sign_up(visit, "not-an-email", "short", "different")
+
+    text = visit.text()
+    assert "An email address must have an @-sign." in text
+    assert "Password must be between 8 and 128 characters." in text
+    assert "Passwords must match." in text
+
+
+def test_remember_me_keeps_the_sign_in_for_weeks(visit):
+    email = new_email()
+    sign_up(visit, email)
+    log_out(visit)
+
+    log_in(visit, email)
+    assert session_cookie(visit)["expires"] == -1  # gone when the browser closes
+    log_out(visit)
+
+    log_in(visit, email, remember=True)
+    expires = datetime.fromtimestamp(session_cookie(visit)["expires"])
+    assert expires > datetime.now() + timedelta(days=20)
+    assert session_cookie(visit)["httpOnly"] and session_cookie(visit)["sameSite"] == "Lax"
+
+
+def test_a_protected_page_asks_for_login_then_returns_to_it(visit):
+    email = new_email()
+    sign_up(visit, email)
+    log_out(visit)
+
+    visit.goto("/account")
+    assert visit.page.url == visit.server.url("/login?next=/account")
+    assert "Please log in to access this page." in visit.text()
+
+    visit.page.get_by_label("Email").fill(email)
+    visit.page.get_by_label("Password").fill(PASSWORD)
+    visit.submit("Log in")
+    assert visit.page.url == visit.server.url("/account")
+
+
+def test_the_account_page_shows_who_is_signed_in(visit):
+    email = new_email()
+    sign_up(visit, email)
+
+    visit.page.get_by_role("link", name=email).click()
+    visit.snap()
+
+    assert visit.page.url == visit.server.url("/account")
+    assert "Your account" in visit.text() and email in visit.text()
+
+
+def test_logout_confirmation_page(visit):
+    sign_up(visit, new_email())
+
+    visit.goto("/logout")
+    visit.page.locator("main").get_by_role("button", name="Log out").click()
+    visit.snap()
+
+    assert "You were logged out." in visit.text()
+    visit.goto("/")
+    assert visit.page.url == visit.server.url("/login?next=/")
+
+
+def test_error_pages_use_the_site_layout(visit):
+    response = visit.page.goto(visit.server.url("/no-such-page"))
+    visit.snap()
+
+    assert response.status == 404
+    assert "There is no page at this address." in visit.text()
+    assert visit.page.locator("nav").is_visible()
+    # Chromium reports the 404 document itself on the console; that one is expected.
+    visit.problems[:] = [p for p in visit.problems if "status of 404" not in p]
