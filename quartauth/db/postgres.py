@@ -13,6 +13,8 @@ from .queries import QueryLibrary
 
 CONNECT_TIMEOUT_S = 2.0
 COMMAND_TIMEOUT_S = 10.0
+# A busy moment queues requests for a connection; only a longer wait is an outage.
+POOL_WAIT_S = 10.0
 
 # What a stopped, restarting or overloaded server looks like to a client.
 _UNAVAILABLE = (
@@ -96,14 +98,14 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
-        async with _translated_errors(), self.pool.acquire(timeout=CONNECT_TIMEOUT_S) as connection:
+        async with _translated_errors(), self.pool.acquire(timeout=POOL_WAIT_S) as connection:
             yield PostgresConnection(connection, self.queries)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         async with (
             _translated_errors(),
-            self.pool.acquire(timeout=CONNECT_TIMEOUT_S) as connection,
+            self.pool.acquire(timeout=POOL_WAIT_S) as connection,
             connection.transaction(),
         ):
             yield PostgresConnection(connection, self.queries)

@@ -68,3 +68,9 @@ async def delete_session_by_token_hash(db: Executor, token_hash: str) -> int:
 
 async def delete_expired_sessions_of_user(db: Executor, user_id: int, now: datetime) -> int:
     return await db.execute("sessions/delete_expired_sessions_of_user", user_id=user_id, now=now)
+
+
+async def select_sessions_of_user(db: Executor, user_id: int) -> list[Session]:
+    """Every session of ``user_id`` (live or expired but not yet swept), newest first."""
+    rows = await db.fetch_all("sessions/select_sessions_of_user", user_id=user_id)
+    return [Session(**row) for row in rows]

@@ -58,3 +58,15 @@ async def select_user_by_id(db: Executor, user_id: int) -> User | None:
 async def update_user_password_hash(db: Executor, user_id: int, password_hash: str) -> None:
     await db.execute("users/update_user_password_hash", id=user_id, password_hash=password_hash)
 
+
+
+async def count_users(db: Executor) -> int:
+    row = await db.fetch_one("users/count_users")
+    assert row is not None
+    return int(row["total"])
+
+
+async def select_users_after(db: Executor, after_id: int, limit: int) -> list[User]:
+    """Up to ``limit`` users with ids above ``after_id``, in id order (keyset pages)."""
+    rows = await db.fetch_all("users/select_users_after", after_id=after_id, limit=limit)
+    return [User.from_row(row) for row in rows]

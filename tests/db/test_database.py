@@ -6,7 +6,13 @@ from datetime import UTC, datetime
 import pytest
 
 from quartauth.db import UniqueViolation
-from quartauth.repository.users import insert_user, select_user_by_email, select_user_by_id
+from quartauth.repository.users import (
+    count_users,
+    insert_user,
+    select_user_by_email,
+    select_user_by_id,
+    select_users_after,
+)
 
 
 async def _insert(database, email="person@example.com", **extra):
@@ -57,3 +63,14 @@ async def test_parameters_are_bound_never_spliced(database):
     await _insert(database, "person@example.com")
 
     assert await select_user_by_email(database, hostile) is None
+
+
+async def test_users_are_counted_and_paged_in_id_order(database):
+    for number in range(5):
+        await _insert(database, f"person{number}@example.com")
+
+    first_page = await select_users_after(database, 0, 3)
+    second_page = await select_users_after(database, first_page[-1].id, 3)
+
+    assert await count_users(database) == 5
+    assert [u.email for u in first_page + second_page] == [f"person{n}@example.com" for n in range(5)]

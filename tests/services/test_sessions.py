@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from quartauth.repository.users import insert_user
+from quartauth.repository.sessions import select_sessions_of_user
 from quartauth.services import sessions
 
 
@@ -39,3 +40,13 @@ async def test_an_ended_session_resolves_to_nobody(database):
 
 async def test_a_made_up_token_resolves_to_nobody(database):
     assert await sessions.resolve_session(database, "made-up") is None
+
+
+async def test_a_users_sessions_are_listed_newest_first(database):
+    user = await _user(database)
+    _, older = await sessions.start_session(database, user, lifetime=timedelta(hours=1))
+    _, newer = await sessions.start_session(database, user, lifetime=timedelta(hours=1))
+
+    listed = await select_sessions_of_user(database, user.id)
+
+    assert [s.id for s in listed] == [newer.session.id, older.session.id]

@@ -1,0 +1,5 @@
+SELECT id, email, password_hash, is_admin, created_at
+  FROM users
+ WHERE id > :after_id
+ ORDER BY id
+ LIMIT :limit

@@ -1,0 +1,62 @@
+"""Arbitrary requests to every route: never a 5xx, never a change to the database.
+
+Hypothesis writes the requests: methods, paths, query strings, headers, cookies and bodies.
+None of them carries a valid CSRF token, so none is a valid change, and none may make one.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .conftest import snapshot
+
+ROUTES = ["/", "/register", "/login", "/logout", "/account", "/healthz", "/static/style.css", "/nowhere"]
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+FIELDS = ["email", "password", "confirm", "remember", "next", "csrf_token"]
+COOKIES = ["quartauth_session", "quartauth_csrf", "other"]
+
+header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=200)
+any_text = st.text(max_size=300)
+paths = st.one_of(
+    st.sampled_from(ROUTES),
+    st.builds(lambda route, tail: route + quote(tail, safe="/"), st.sampled_from(ROUTES), any_text),
+)
+forms = st.dictionaries(st.one_of(st.sampled_from(FIELDS), any_text), any_text, max_size=8)
+bodies = st.one_of(st.binary(max_size=2000), forms.map(lambda form: "&".join(f"{quote(k)}={quote(v)}" for k, v in form.items()).encode()))
+cookies = st.dictionaries(st.sampled_from(COOKIES), header_text.map(lambda v: v.replace(";", "").replace(",", "")), max_size=3)
+content_types = st.sampled_from(
+    ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json", "text/plain", ""]
+)
+headers = st.dictionaries(
+    st.sampled_from(["Referer", "Origin", "X-CSRFToken", "Accept", "X-Forwarded-For", "Accept-Language"]),
+    header_text,
+    max_size=4,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    method=st.sampled_from(METHODS),
+    path=paths,
+    query=st.dictionaries(st.one_of(st.sampled_from(FIELDS), any_text), any_text, max_size=4),
+    body=bodies,
+    content_type=content_types,
+    extra_headers=headers,
+    cookie_jar=cookies,
+)
+async def test_no_request_breaks_the_server_or_changes_data(
+    app, resident, database, method, path, query, body, content_type, extra_headers, cookie_jar
+):
+    client = app.test_client()  # a stranger: none of the resident's cookies
+    request_headers = dict(extra_headers)
+    if content_type:
+        request_headers["Content-Type"] = content_type
+    if cookie_jar:
+        request_headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookie_jar.items())
+
+    response = await client.open(path, method=method, query_string=query, headers=request_headers, data=body)
+
+    assert response.status_code < 500, (method, path, response.status_code)
+    assert await snapshot(database) == resident
