@@ -33,7 +33,7 @@ class Tally:
 
 async def _post_form(client: httpx.AsyncClient, tally: Tally, path: str, **fields: str) -> httpx.Response:
     page = tally.saw(await client.get(path))
-    if "csrf_token" not in page.text: print("NO TOKEN", path, page.status_code, page.headers.get("location"), page.text[:300])
+    assert page.status_code == 200, f"GET {path} answered {page.status_code}"
     token = csrf_token_in(page.text)
     return tally.saw(await client.post(path, data={"csrf_token": token, **fields}))
 
