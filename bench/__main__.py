@@ -19,6 +19,8 @@ from urllib.parse import urlencode
 
 import bcrypt
 
+from quartauth.db import migrations
+
 from . import report, seed, wrk
 from .app import BASELINE_PATH
 from .browser import Browser
@@ -107,7 +109,7 @@ def signed_in_home(port: int) -> tuple[str, str]:
 
 def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path) -> DialectResult:
     print(f"[{name}] migrating and seeding {SMALL_USER_COUNT:,} users", flush=True)
-    asyncio.run(seed.migrate(url))
+    asyncio.run(migrations.migrate_url(url))
     asyncio.run(seed.add_users(url, 1, SMALL_USER_COUNT, hashed))
     baseline_file = workdir / f"{name}-home.html"
     with bench_server(url, baseline_file, workdir / f"{name}-server.log", rounds) as server:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import asyncpg
 
-from quartauth.db import connect, migrations
+from quartauth.db import connect
 from quartauth.services.passwords import PasswordHasher
 
 SQL_ROOT = Path(__file__).resolve().parent / "sql"
@@ -28,15 +28,6 @@ async def password_hash(rounds: int) -> str:
         return await hasher.hash(PASSWORD)
     finally:
         hasher.close()
-
-
-async def migrate(url: str) -> None:
-    database = connect(url)
-    await database.open()
-    try:
-        await migrations.migrate(database)
-    finally:
-        await database.close()
 
 
 async def add_users(url: str, first: int, last: int, hashed: str) -> None:

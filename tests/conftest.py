@@ -83,18 +83,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def _migrate(url: str) -> None:
-    database = connect(url)
-    await database.open()
-    try:
-        await migrations.migrate(database)
-    finally:
-        await database.close()
-
-
 @pytest.fixture
 def migrated_database_url(database_url: str) -> str:
-    asyncio.run(_migrate(database_url))
+    asyncio.run(migrations.migrate_url(database_url))
     return database_url
 
 

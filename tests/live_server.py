@@ -1,6 +1,7 @@
 """The real app under hypercorn (hypercorn.toml, a port of its own), for tests and the bench."""
 from __future__ import annotations
 
+import asyncio
 import http.client
 import os
 import signal
@@ -11,6 +12,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from quartauth.db import migrations
+
 ROOT = Path(__file__).resolve().parents[1]
 HYPERCORN_CONFIG = ROOT / "hypercorn.toml"
 APP = "quartauth:create_app()"
@@ -20,6 +23,19 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def app_server(database_url: str, folder: Path) -> LiveServer:
+    """The app as `make run` serves it, on ``database_url`` (migrated here first), with its
+    instance folder and log in ``folder`` and the cheapest bcrypt cost."""
+    asyncio.run(migrations.migrate_url(database_url))
+    environment = {
+        "QUARTAUTH_ENV": "development",
+        "INSTANCE_PATH": str(folder),
+        "DATABASE_URL": database_url,
+        "BCRYPT_ROUNDS": "4",
+    }
+    return LiveServer(environment, folder / "server.log")
 
 
 class LiveServer:

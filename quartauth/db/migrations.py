@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .base import Database
-from .connect import SQL_ROOT
+from .connect import SQL_ROOT, connect
 
 _FILE_NAME = re.compile(r"^(?P<version>\d{4})_(?P<name>\w+?)(?:\.(?P<dialect>sqlite|postgres))?\.sql$")
 
@@ -77,6 +77,16 @@ async def migrate(database: Database) -> list[Migration]:
             )
         done.append(migration)
     return done
+
+
+async def migrate_url(url: str) -> list[Migration]:
+    """Open the database that ``url`` names, apply what is pending, and close it again."""
+    database = connect(url)
+    await database.open()
+    try:
+        return await migrate(database)
+    finally:
+        await database.close()
 
 
 async def _applied_versions(database: Database) -> set[str]:

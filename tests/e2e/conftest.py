@@ -5,7 +5,6 @@ kept there as FAILED-<test>.png. Without Chromium these tests skip, except under
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
@@ -15,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import _migrate
-from ..live_server import LiveServer
+from ..live_server import LiveServer, app_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -54,15 +52,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """The app as `make run` serves it, on a fresh SQLite database."""
     _require_chromium()
     folder = tmp_path_factory.mktemp("e2e")
-    database_url = f"sqlite:///{folder / 'quartauth.sqlite3'}"
-    asyncio.run(_migrate(database_url))
-    environment = {
-        "QUARTAUTH_ENV": "development",
-        "INSTANCE_PATH": str(folder),
-        "DATABASE_URL": database_url,
-        "BCRYPT_ROUNDS": "4",
-    }
-    with LiveServer(environment, folder / "server.log") as server:
+    with app_server(f"sqlite:///{folder / 'quartauth.sqlite3'}", folder) as server:
         yield server
 
 

@@ -2,7 +2,6 @@
 HTTP client that fills in real forms."""
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
@@ -14,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..conftest import _migrate, require_postgres
+from ..conftest import require_postgres
 from ..helpers import PASSWORD, csrf_token_in
-from ..live_server import LiveServer, free_port
+from ..live_server import free_port
 
 
 def _postgres_bin() -> Path | None:
@@ -77,18 +76,6 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         yield server
     finally:
         server.destroy()
-
-
-def serve(database_url: str, folder: Path) -> LiveServer:
-    """The app under hypercorn on ``database_url`` (migrated here first)."""
-    asyncio.run(_migrate(database_url))
-    environment = {
-        "QUARTAUTH_ENV": "development",
-        "INSTANCE_PATH": str(folder),
-        "DATABASE_URL": database_url,
-        "BCRYPT_ROUNDS": "4",
-    }
-    return LiveServer(environment, folder / "server.log")
 
 
 REDIRECT_TARGET = re.compile(r"^https?://[^/]+")

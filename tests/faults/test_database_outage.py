@@ -5,11 +5,12 @@ import time
 
 import httpx
 
-from .conftest import log_in, register, serve
+from ..live_server import app_server
+from .conftest import log_in, register
 
 
 def test_pages_answer_503_while_the_database_is_down_then_recover(private_postgres, tmp_path):
-    with serve(private_postgres.url, tmp_path) as server, httpx.Client(base_url=server.url(), timeout=10) as client:
+    with app_server(private_postgres.url, tmp_path) as server, httpx.Client(base_url=server.url(), timeout=10) as client:
         assert register(client, "person@example.com").status_code == 302
         assert client.get("/").status_code == 200
 

@@ -1,14 +1,12 @@
 """Malformed HTTP straight at the real server: hypercorn and the app refuse it, never a 5xx."""
 from __future__ import annotations
 
-import asyncio
 import socket
 from collections.abc import Iterator
 
 import pytest
 
-from ..conftest import _migrate
-from ..live_server import LiveServer
+from ..live_server import LiveServer, app_server
 
 RAW_REQUESTS = [
     b"GET / HTTP/1.1\r\nHost: [\r\n\r\n",
@@ -31,10 +29,7 @@ RAW_REQUESTS = [
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("raw")
-    database_url = f"sqlite:///{folder / 'quartauth.sqlite3'}"
-    asyncio.run(_migrate(database_url))
-    environment = {"QUARTAUTH_ENV": "testing", "DATABASE_URL": database_url, "BCRYPT_ROUNDS": "4"}
-    with LiveServer(environment, folder / "server.log") as live:
+    with app_server(f"sqlite:///{folder / 'quartauth.sqlite3'}", folder) as live:
         yield live
 
 
