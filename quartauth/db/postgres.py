@@ -43,6 +43,12 @@ def _rows_touched(status: str) -> int:
     return int(last) if last.isdigit() else 0
 
 
+async def _nothing_to_reset(connection: asyncpg.Connection) -> None:
+    """The app changes no session state (no SET, LISTEN, held cursors or session-level
+    locks), so asyncpg's default reset on release, a round trip of RESET ALL and friends,
+    would double the cost of every query. asyncpg still rolls back an open transaction."""
+
+
 class PostgresConnection(Connection):
     def __init__(self, connection: asyncpg.Connection, queries: QueryLibrary) -> None:
         self._connection = connection
@@ -83,6 +89,7 @@ class PostgresDatabase(Database):
                 max_size=self.pool_size,
                 timeout=CONNECT_TIMEOUT_S,
                 command_timeout=COMMAND_TIMEOUT_S,
+                reset=_nothing_to_reset,
             )
 
     async def close(self) -> None:
