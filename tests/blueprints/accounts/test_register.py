@@ -1,0 +1,129 @@
+"""Signing up through the register page, as a browser would."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from quart import Quart
+
+from quartauth.repository.users import select_user_by_email
+
+from ...conftest import AuthActions
+from ...helpers import PASSWORD, page_text
+
+
+async def test_register_page_has_a_form_password_managers_understand(client):
+    html = await page_text(await client.get("/register"))
+    assert 'name="email"' in html and 'autocomplete="email"' in html
+    assert 'name="password"' in html and 'autocomplete="new-password"' in html
+    assert 'name="confirm"' in html
+    assert 'name="csrf_token"' in html
+
+
+async def test_register_creates_the_user_signs_them_in_and_welcomes_them(auth, client, database):
+    response = await auth.register("New.Person@Example.com")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    user = await select_user_by_email(database, "new.person@example.com")
+    assert user is not None and not user.is_admin
+    assert user.password_hash.startswith("bcrypt_sha256$")
+    assert PASSWORD not in user.password_hash
+    home = await page_text(await client.get("/"))
+    assert "You registered and are now logged in. Welcome!" in home
+    assert "Welcome new.person@example.com!" in home
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "confirm", "message"),
+    [
+        ("", PASSWORD, PASSWORD, "Email is required."),
+        ("not-an-email", PASSWORD, PASSWORD, "An email address must have an @-sign."),
+        ("person@", PASSWORD, PASSWORD, "There must be something after the @-sign."),
+        ("a" * 250 + "@example.com", PASSWORD, PASSWORD, "Email must be at most 254 characters."),
+        ("nul\x00byte@example.com", PASSWORD, PASSWORD, "The email address contains"),
+        ("person@example.com", "", "", "Password is required."),
+        ("person@example.com", "short", "short", "Password must be between 8 and 128 characters."),
+        ("person@example.com", "x" * 129, "x" * 129, "Password must be between 8 and 128 characters."),
+        ("person@example.com", PASSWORD, PASSWORD + "!", "Passwords must match."),
+        ("person@example.com", PASSWORD, "", "Passwords must match."),
+    ],
+)
+async def test_register_refuses_bad_input_with_a_message_and_stores_nothing(
+    auth, database, email, password, confirm, message
+):
+    response = await auth.register(email, password, confirm)
+
+    assert response.status_code == 200
+    assert message in await page_text(response)
+    assert await select_user_by_email(database, "person@example.com") is None
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "пароль-из-кириллицы",  # Cyrillic
+        "🔑🔑🔑🔑🔑🔑🔑🔑",  # eight characters, 32 bytes
+        "with\x00nul bytes",
+        "     spaces     ",
+        "é" * 128,  # 256 bytes: far past bcrypt's 72
+    ],
+)
+async def test_any_unicode_password_of_allowed_length_works(auth, client, password):
+    assert (await auth.register("person@example.com", password)).status_code == 302
+    await auth.logout()
+
+    response = await auth.login("person@example.com", password)
+
+    assert response.status_code == 302
+    assert "Welcome person@example.com!" in await page_text(await client.get("/"))
+
+
+async def test_passwords_differing_only_after_72_bytes_are_different(auth, client):
+    common = "a" * 80
+    await auth.register("person@example.com", common + "1")
+    await auth.logout()
+
+    response = await auth.login("person@example.com", common + "2")
+
+    assert "Invalid email and/or password." in await page_text(response)
+
+
+async def test_register_refuses_a_taken_email_in_any_case(auth, client):
+    await auth.register("person@example.com")
+    await auth.logout()
+
+    response = await auth.register("PERSON@example.com")
+
+    assert response.status_code == 200
+    assert "Email already registered" in await page_text(response)
+
+
+async def test_register_when_logged_in_redirects_home(auth, client):
+    await auth.register()
+
+    response = await client.get("/register")
+
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "You are already registered." in await page_text(await client.get("/"))
+
+
+async def test_concurrent_sign_ups_for_one_email_make_exactly_one_account(app: Quart, database):
+    people = [AuthActions(app.test_client()) for _ in range(20)]
+    tokens = [await person.csrf_token("/register") for person in people]
+    form = {"email": "race@example.com", "password": PASSWORD, "confirm": PASSWORD}
+
+    responses = await asyncio.gather(
+        *(
+            person.client.post("/register", form={**form, "csrf_token": token})
+            for person, token in zip(people, tokens)
+        )
+    )
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [200] * 19 + [302]
+    for response in responses:
+        if response.status_code == 200:
+            assert "Email already registered" in await page_text(response)
+    rows = await database.fetch_all("users/select_user_by_email", email="race@example.com")
+    assert len(rows) == 1
