@@ -40,7 +40,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     _run_context_processors_inline(app)
 
     @app.before_serving
-    async def open_database() -> None:
+    async def start() -> None:
+        await hasher.prepare()
         await database.open()
         pending = (await migrations.status(database)).pending
         if pending:
@@ -49,7 +50,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
             raise SchemaOutOfDate(f"The database schema is out of date; run `quartauth migrate` (pending: {names}).")
 
     @app.after_serving
-    async def close_database() -> None:
+    async def stop() -> None:
         await database.close()
         hasher.close()
 
