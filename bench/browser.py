@@ -1,4 +1,9 @@
-"""Just enough of a browser to fetch a page, keep its cookies and post its form."""
+"""Just enough of a browser to fetch a page, keep its cookies and post its form.
+
+The bench runs the app in production mode, whose cookies are marked Secure; a standard
+cookie jar would not send them back over the plain HTTP of 127.0.0.1, so this one keeps
+them by name, as a browser on an HTTPS site would.
+"""
 from __future__ import annotations
 
 import http.client
