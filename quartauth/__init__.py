@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from inspect import iscoroutinefunction
-from typing import Any
+from typing import Any, cast
 
 from quart import Quart
 from quart_wtf import CSRFProtect
@@ -69,4 +69,7 @@ def _run_context_processors_inline(app: Quart) -> None:
         return run
 
     for processors in app.template_context_processors.values():
-        processors[:] = [p if iscoroutinefunction(p) else inline(p) for p in processors]
+        processors[:] = [
+            processor if iscoroutinefunction(processor) else inline(cast(Callable[[], dict[str, Any]], processor))
+            for processor in processors
+        ]

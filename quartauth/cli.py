@@ -38,7 +38,7 @@ def create_admin(email: str | None) -> None:
     answers = _Answers()
     email = email if email is not None else answers.ask("Email")
     password = answers.ask("Password", secret=True)
-    confirmation = answers.ask("Repeat password", secret=True, optional=True)
+    confirmation = answers.ask_optional("Repeat password", secret=True)
     try:
         normalized = normalize_email(email)
     except InvalidEmail as error:
@@ -70,15 +70,19 @@ class _Answers:
         self.interactive = sys.stdin.isatty()
         self._lines: Iterator[str] | None = None
 
-    def ask(self, prompt: str, *, secret: bool = False, optional: bool = False) -> str | None:
-        if self.interactive:
-            return click.prompt(prompt, hide_input=secret, default="", show_default=False)
-        if self._lines is None:
-            self._lines = iter(sys.stdin.read().splitlines())
-        answer = next(self._lines, None)
-        if answer is None and not optional:
+    def ask(self, prompt: str, *, secret: bool = False) -> str:
+        answer = self.ask_optional(prompt, secret=secret)
+        if answer is None:
             _fail(f"{prompt} is required (standard input ended).")
         return answer
+
+    def ask_optional(self, prompt: str, *, secret: bool = False) -> str | None:
+        """At a terminal every prompt is asked; from a script, a missing line is None."""
+        if self.interactive:
+            return str(click.prompt(prompt, hide_input=secret, default="", show_default=False))
+        if self._lines is None:
+            self._lines = iter(sys.stdin.read().splitlines())
+        return next(self._lines, None)
 
 
 async def _apply_migrations(database: Database) -> None:

@@ -29,9 +29,11 @@ CSRF_EXPLANATION = (
 )
 
 
-async def _error_page(status: int, title: str, explanation: str) -> ResponseReturnValue:
+async def _error_page(
+    status: int, title: str, explanation: str, headers: dict[str, str] | None = None
+) -> ResponseReturnValue:
     page = await render_template("errors/error.html", status=status, title=title, explanation=explanation)
-    return page, status
+    return page, status, headers or {}
 
 
 @blueprint.app_errorhandler(CSRFError)
@@ -43,15 +45,15 @@ async def csrf_failed(error: CSRFError) -> ResponseReturnValue:
 async def http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
     explanation = EXPLANATIONS.get(status, EXPLANATIONS[500 if status >= 500 else 400])
-    page, status = await _error_page(status, error.name, explanation)
-    return page, status, _allowed_methods(error)
+    return await _error_page(status, error.name, explanation, _allowed_methods(error))
 
 
 @blueprint.app_errorhandler(DatabaseUnavailable)
 async def database_unavailable(error: DatabaseUnavailable) -> ResponseReturnValue:
     current_app.logger.warning("database unavailable: %s", error)
-    page, status = await _error_page(503, "Service unavailable", EXPLANATIONS[503])
-    return page, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return await _error_page(
+        503, "Service unavailable", EXPLANATIONS[503], {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
 
 
 def _allowed_methods(error: HTTPException) -> dict[str, str]:
