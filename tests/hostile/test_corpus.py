@@ -8,6 +8,8 @@ import pytest
 from quart_auth import QuartAuth
 
 from quartauth import create_app
+from quartauth.repository.users import select_user_by_email
+from quartauth.services.emails import normalize_email
 
 from ..conftest import AuthActions
 from ..helpers import PASSWORD, app_settings, csrf_token_in, page_text
@@ -46,6 +48,7 @@ async def test_sql_injection_in_sign_up_is_refused_or_stored_verbatim(app, resid
     assert after.resident == resident.resident and after.resident_sessions == resident.resident_sessions
     if response.status_code == 302:  # a valid, if odd, address: stored as typed, nothing more
         assert after.users == resident.users + 1
+        assert await select_user_by_email(database, normalize_email(email)) is not None
     else:
         assert response.status_code == 200 and "field-errors" in await page_text(response)
         assert after.users == resident.users
