@@ -16,12 +16,14 @@ COMMAND_TIMEOUT_S = 10.0
 # A busy moment queues requests for a connection; only a longer wait is an outage.
 POOL_WAIT_S = 10.0
 
-# What a stopped, restarting or overloaded server looks like to a client.
+# What a stopped, restarting or overloaded server looks like to a client; asyncpg's
+# InternalClientError is a connection left mid-operation by such a failure.
 _UNAVAILABLE = (
     OSError,
     asyncio.TimeoutError,
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.InsufficientResourcesError,
 )
@@ -46,7 +48,8 @@ def _rows_touched(status: str) -> int:
 async def _nothing_to_reset(connection: asyncpg.Connection) -> None:
     """The app changes no session state (no SET, LISTEN, held cursors or session-level
     locks), so asyncpg's default reset on release, a round trip of RESET ALL and friends,
-    would double the cost of every query. asyncpg still rolls back an open transaction."""
+    would double the cost of every query. asyncpg still rolls back an open transaction;
+    a connection that failed is dropped by ``PostgresDatabase._borrowed`` instead."""
 
 
 class PostgresConnection(Connection):
@@ -104,15 +107,23 @@ class PostgresDatabase(Database):
         return self._pool
 
     @asynccontextmanager
+    async def _borrowed(self) -> AsyncIterator[asyncpg.Connection]:
+        async with self.pool.acquire(timeout=POOL_WAIT_S) as connection:
+            try:
+                yield connection
+            except _UNAVAILABLE:
+                # With no reset query on release, nothing else would notice that this
+                # connection broke (a server shutting down can leave it mid-operation):
+                # close it, so that the pool opens a fresh one instead of lending it again.
+                connection.terminate()
+                raise
+
+    @asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
-        async with _translated_errors(), self.pool.acquire(timeout=POOL_WAIT_S) as connection:
+        async with _translated_errors(), self._borrowed() as connection:
             yield PostgresConnection(connection, self.queries)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        async with (
-            _translated_errors(),
-            self.pool.acquire(timeout=POOL_WAIT_S) as connection,
-            connection.transaction(),
-        ):
+        async with _translated_errors(), self._borrowed() as connection, connection.transaction():
             yield PostgresConnection(connection, self.queries)
