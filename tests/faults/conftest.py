@@ -19,12 +19,15 @@ from ..live_server import free_port
 
 
 def _postgres_bin() -> Path | None:
+    """Where initdb and pg_ctl live: pg_config says, else Debian's versioned folders."""
+    candidates = []
     try:
         output = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True)
+        candidates.append(Path(output.stdout.strip()))
     except (OSError, subprocess.CalledProcessError):
-        return None
-    folder = Path(output.stdout.strip())
-    return folder if (folder / "initdb").exists() else None
+        pass
+    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    return next((folder for folder in candidates if (folder / "initdb").exists()), None)
 
 
 class PrivatePostgres:
