@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import bcrypt
 
 from quartauth.db import migrations
+from tests import throwaway_postgres
 
 from . import report, seed, wrk
 from .app import BASELINE_PATH
@@ -158,14 +159,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="quartauth-bench-") as directory:
         workdir = Path(directory)
         results.append(bench_database("sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}", rounds, hashed, workdir))
-        if asyncio.run(seed.postgres_reachable()):
-            name, url = asyncio.run(seed.create_postgres_database())
+        unreachable = asyncio.run(throwaway_postgres.unreachable_reason(seed.POSTGRES_ADMIN_URL))
+        if unreachable is None:
+            name, url = asyncio.run(throwaway_postgres.create_database(seed.POSTGRES_ADMIN_URL, "quartauth_bench"))
             try:
                 results.append(bench_database("postgres", url, rounds, hashed, workdir))
             finally:
-                asyncio.run(seed.drop_postgres_database(name))
+                asyncio.run(throwaway_postgres.drop_database(seed.POSTGRES_ADMIN_URL, name))
         else:
-            print(f"Postgres at {seed.POSTGRES_ADMIN_URL} is unreachable: SQLite only", flush=True)
+            print(f"{unreachable}: SQLite only", flush=True)
 
     text = report.render(limit, rounds, workers, results)
     print(text)

@@ -7,12 +7,11 @@ them by name, as a browser on an HTTPS site would.
 from __future__ import annotations
 
 import http.client
-import re
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
-CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+from tests.helpers import CSRF_FIELD
 
 
 @dataclass

@@ -1,13 +1,9 @@
-"""Databases for the bench: migrated, then filled with users in bulk by SQL."""
+"""Users for the bench, added in bulk by SQL, all with one real password hash."""
 from __future__ import annotations
 
-import asyncio
 import os
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-
-import asyncpg
 
 from quartauth.db import connect
 from quartauth.services.passwords import PasswordHasher
@@ -41,29 +37,3 @@ async def add_users(url: str, first: int, last: int, hashed: str) -> None:
     finally:
         await database.close()
 
-
-async def postgres_reachable() -> bool:
-    try:
-        connection = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=3)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
-        return False
-    await connection.close()
-    return True
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-async def create_postgres_database() -> tuple[str, str]:
-    name = f"quartauth_bench_{uuid.uuid4().hex[:8]}"
-    await _admin(f'CREATE DATABASE "{name}"')
-    return name, POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-
-
-async def drop_postgres_database(name: str) -> None:
-    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

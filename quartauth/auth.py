@@ -61,7 +61,7 @@ def init_app(app: Quart) -> None:
 
     @app.before_request
     async def resolve_visitor() -> None:
-        # Templates read current_user synchronously, so the session is looked up first.
+        # Templates and error pages read the visitor synchronously, so it is looked up first.
         if request.endpoint != "static":
             await current_visitor().resolve()
 

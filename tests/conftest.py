@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import asyncpg
 import pytest
 from quart import Quart
 from quart.testing import QuartClient
@@ -22,6 +20,7 @@ from quart.testing import QuartClient
 from quartauth import create_app
 from quartauth.db import Database, connect, migrations
 
+from . import throwaway_postgres
 from .helpers import PASSWORD, app_settings, csrf_token_in
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -36,15 +35,7 @@ def postgres_admin_url() -> str:
 
 @cache
 def postgres_unreachable_reason() -> str | None:
-    async def probe() -> None:
-        connection = await asyncpg.connect(postgres_admin_url(), timeout=3)
-        await connection.close()
-
-    try:
-        asyncio.run(probe())
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as error:
-        return f"Postgres at {postgres_admin_url()} is unreachable ({error})"
-    return None
+    return asyncio.run(throwaway_postgres.unreachable_reason(postgres_admin_url()))
 
 
 def require_postgres() -> None:
@@ -56,18 +47,6 @@ def require_postgres() -> None:
     pytest.skip(reason)
 
 
-def _with_database_name(url: str, name: str) -> str:
-    return url.rsplit("/", 1)[0] + "/" + name
-
-
-async def _admin_execute(statement: str) -> None:
-    connection = await asyncpg.connect(postgres_admin_url(), timeout=5)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of an empty database, created for this test and dropped after it."""
@@ -75,12 +54,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'quartauth.sqlite3'}"
         return
     require_postgres()
-    name = f"quartauth_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin_execute(f'CREATE DATABASE "{name}"'))
+    name, url = asyncio.run(throwaway_postgres.create_database(postgres_admin_url(), "quartauth_test"))
     try:
-        yield _with_database_name(postgres_admin_url(), name)
+        yield url
     finally:
-        asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(throwaway_postgres.drop_database(postgres_admin_url(), name))
 
 
 @pytest.fixture

@@ -59,7 +59,6 @@ async def update_user_password_hash(db: Executor, user_id: int, password_hash: s
     await db.execute("users/update_user_password_hash", id=user_id, password_hash=password_hash)
 
 
-
 async def count_users(db: Executor) -> int:
     row = await db.fetch_one("users/count_users")
     assert row is not None
