@@ -7,7 +7,6 @@ from quart_auth import Action, AuthUser, QuartAuth, current_user
 from . import extensions
 from .repository.sessions import LiveSession
 from .repository.users import User
-from .services import sessions
 
 
 class Visitor(AuthUser):
@@ -34,7 +33,7 @@ class Visitor(AuthUser):
             return
         self._resolved = True
         assert self.auth_id is not None
-        self.live = await sessions.resolve_session(extensions.database(), self.auth_id)
+        self.live = await extensions.session_lookup().resolve(self.auth_id)
         if self.live is None:
             self.action = Action.DELETE  # drop the dead cookie from the browser
 

@@ -6,6 +6,7 @@ wait for another (in this process or another hypercorn worker) rather than fail 
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +22,8 @@ from .queries import QueryLibrary
 # Timestamps are stored as ISO 8601 text with a fixed width, so that comparing them as text
 # in SQL orders them in time, and they come back as aware datetimes as they do from Postgres.
 sqlite3.register_adapter(datetime, lambda value: value.isoformat(timespec="microseconds"))
+# SQLite has no arrays: a list goes as JSON text, which queries read with json_each().
+sqlite3.register_adapter(list, json.dumps)
 sqlite3.register_converter("TIMESTAMPTZ", lambda raw: datetime.fromisoformat(raw.decode()))
 sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
 

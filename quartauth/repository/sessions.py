@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..db import Connection, Database
+from ..db import Connection, Database, Row
 from .users import User
 
 Executor = Connection | Database
@@ -40,14 +41,17 @@ async def insert_session(
     return Session(**row)
 
 
-async def select_live_session_with_user(
-    db: Executor, token_hash: str, now: datetime
-) -> LiveSession | None:
-    row = await db.fetch_one(
-        "sessions/select_live_session_with_user", token_hash=token_hash, now=now
+async def select_live_sessions_with_users(
+    db: Executor, token_hashes: Sequence[str], now: datetime
+) -> dict[str, LiveSession]:
+    """The live sessions among ``token_hashes``, with their users, by token hash."""
+    rows = await db.fetch_all(
+        "sessions/select_live_sessions_with_users", token_hashes=list(token_hashes), now=now
     )
-    if row is None:
-        return None
+    return {row["token_hash"]: _live_session(row) for row in rows}
+
+
+def _live_session(row: Row) -> LiveSession:
     session = Session(
         id=row["session_id"],
         user_id=row["id"],

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from ..db import Database
+from ..db.batching import BatchLoader
 from ..repository.sessions import (
     LiveSession,
     delete_expired_sessions_of_user,
     delete_session_by_token_hash,
     insert_session,
-    select_live_session_with_user,
+    select_live_sessions_with_users,
     update_session_last_seen,
 )
 from ..repository.users import User
@@ -41,13 +43,28 @@ async def start_session(db: Database, user: User, *, lifetime: timedelta) -> tup
     return token, LiveSession(session=session, user=user)
 
 
-async def resolve_session(db: Database, token: str) -> LiveSession | None:
-    """The live session behind ``token``, or None when it ended, expired or never was."""
-    now = datetime.now(UTC)
-    live = await select_live_session_with_user(db, hash_token(token), now)
-    if live is not None and now - live.session.last_seen_at >= LAST_SEEN_RESOLUTION:
-        await update_session_last_seen(db, live.session.id, now)
-    return live
+class SessionLookup:
+    """Finds the live session behind a cookie's token, on every signed-in request.
+
+    Requests that ask at the same moment share one query (see ``BatchLoader``), and the
+    session row is read afresh for each batch, so ending a session takes effect at once.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._batches: BatchLoader[str, LiveSession] = BatchLoader(self._select)
+
+    async def resolve(self, token: str) -> LiveSession | None:
+        """The live session behind ``token``, or None when it ended, expired or never was."""
+        live = await self._batches.load(hash_token(token))
+        if live is not None:
+            now = datetime.now(UTC)
+            if now - live.session.last_seen_at >= LAST_SEEN_RESOLUTION:
+                await update_session_last_seen(self._db, live.session.id, now)
+        return live
+
+    async def _select(self, token_hashes: Sequence[str]) -> dict[str, LiveSession]:
+        return await select_live_sessions_with_users(self._db, token_hashes, datetime.now(UTC))
 
 
 async def end_session(db: Database, token: str) -> None:

@@ -1,10 +1,11 @@
 """Server-side sessions: the database keeps hashes, lifetimes end sessions."""
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from quartauth.repository.users import insert_user
-from quartauth.repository.sessions import select_sessions_of_user
+from quartauth.repository.sessions import select_live_sessions_with_users, select_sessions_of_user
 from quartauth.services import sessions
 
 
@@ -17,17 +18,17 @@ async def _user(database):
 async def test_the_token_resolves_but_is_not_stored(database):
     token, live = await sessions.start_session(database, await _user(database), lifetime=timedelta(hours=1))
 
-    resolved = await sessions.resolve_session(database, token)
+    resolved = await sessions.SessionLookup(database).resolve(token)
 
     assert resolved is not None and resolved.session.id == live.session.id
     assert resolved.user.email == "person@example.com"
-    rows = await database.fetch_all("sessions/select_live_session_with_user", token_hash=token, now=datetime.now(UTC))
-    assert rows == []  # looking up the raw token finds nothing: only its hash is kept
+    found = await select_live_sessions_with_users(database, [token], datetime.now(UTC))
+    assert found == {}  # looking up the raw token finds nothing: only its hash is kept
 
 
 async def test_an_expired_session_resolves_to_nobody(database):
     token, _ = await sessions.start_session(database, await _user(database), lifetime=timedelta(seconds=-1))
-    assert await sessions.resolve_session(database, token) is None
+    assert await sessions.SessionLookup(database).resolve(token) is None
 
 
 async def test_an_ended_session_resolves_to_nobody(database):
@@ -35,11 +36,45 @@ async def test_an_ended_session_resolves_to_nobody(database):
 
     await sessions.end_session(database, token)
 
-    assert await sessions.resolve_session(database, token) is None
+    assert await sessions.SessionLookup(database).resolve(token) is None
 
 
 async def test_a_made_up_token_resolves_to_nobody(database):
-    assert await sessions.resolve_session(database, "made-up") is None
+    assert await sessions.SessionLookup(database).resolve("made-up") is None
+
+
+async def test_concurrent_lookups_each_get_their_own_session(database):
+    user = await _user(database)
+    started = [await sessions.start_session(database, user, lifetime=timedelta(hours=1)) for _ in range(5)]
+    lookup = sessions.SessionLookup(database)
+
+    resolved = await asyncio.gather(*(lookup.resolve(token) for token, _ in started), lookup.resolve("made-up"))
+
+    assert [live.session.id if live else None for live in resolved] == [live.session.id for _, live in started] + [None]
+
+
+async def test_a_session_ended_while_others_resolve_is_not_found_afterwards(database):
+    user = await _user(database)
+    token, _ = await sessions.start_session(database, user, lifetime=timedelta(hours=1))
+    lookup = sessions.SessionLookup(database)
+    busy = [asyncio.create_task(lookup.resolve(token)) for _ in range(10)]
+
+    await sessions.end_session(database, token)
+
+    assert await lookup.resolve(token) is None
+    await asyncio.gather(*busy)
+
+
+async def test_a_stale_last_seen_is_brought_up_to_date(database):
+    user = await _user(database)
+    token, live = await sessions.start_session(database, user, lifetime=timedelta(hours=1))
+    long_ago = datetime.now(UTC) - sessions.LAST_SEEN_RESOLUTION * 2
+    await database.execute("sessions/update_session_last_seen", id=live.session.id, last_seen_at=long_ago)
+
+    await sessions.SessionLookup(database).resolve(token)
+
+    [listed] = await select_sessions_of_user(database, user.id)
+    assert datetime.now(UTC) - listed.last_seen_at < timedelta(minutes=1)
 
 
 async def test_a_users_sessions_are_listed_newest_first(database):

@@ -1,4 +1,5 @@
-SELECT s.id           AS session_id,
+SELECT s.token_hash,
+       s.id           AS session_id,
        s.created_at   AS session_created_at,
        s.last_seen_at AS session_last_seen_at,
        s.expires_at   AS session_expires_at,
@@ -9,5 +10,5 @@ SELECT s.id           AS session_id,
        u.created_at
   FROM sessions AS s
   JOIN users AS u ON u.id = s.user_id
- WHERE s.token_hash = :token_hash
+ WHERE s.token_hash = ANY(:token_hashes)
    AND s.expires_at > :now

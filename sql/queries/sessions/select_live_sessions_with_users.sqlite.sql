@@ -1,0 +1,14 @@
+SELECT s.token_hash,
+       s.id           AS session_id,
+       s.created_at   AS session_created_at,
+       s.last_seen_at AS session_last_seen_at,
+       s.expires_at   AS session_expires_at,
+       u.id,
+       u.email,
+       u.password_hash,
+       u.is_admin,
+       u.created_at
+  FROM sessions AS s
+  JOIN users AS u ON u.id = s.user_id
+ WHERE s.token_hash IN (SELECT value FROM json_each(:token_hashes))
+   AND s.expires_at > :now
