@@ -50,14 +50,11 @@ def start(
     *script_args: str,
     connections: int,
     seconds: int,
-    headers: tuple[str, ...] = (),
 ) -> subprocess.Popen[str]:
     command = [
         "wrk", "--threads", "1", "--connections", str(connections), "--duration", f"{seconds}s",
         "--timeout", "30s", "--script", str(LUA_DIR / script),
     ]
-    for header in headers:
-        command += ["--header", header]
     command += [url, "--", *script_args]
     return subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -83,5 +80,20 @@ def finish(process: subprocess.Popen[str]) -> Load:
     )
 
 
-def run(url: str, script: str, *script_args: str, connections: int, seconds: int, headers: tuple[str, ...] = ()) -> Load:
-    return finish(start(url, script, *script_args, connections=connections, seconds=seconds, headers=headers))
+def run(url: str, script: str, *script_args: str, connections: int, seconds: int) -> Load:
+    return finish(start(url, script, *script_args, connections=connections, seconds=seconds))
+
+
+def combined(loads: list[Load]) -> Load:
+    """Rounds of one load as one: counts summed; the middle p50 and the worst p99."""
+    p50s = sorted(load.p50_ms for load in loads)
+    return Load(
+        requests=sum(load.requests for load in loads),
+        seconds=sum(load.seconds for load in loads),
+        p50_ms=p50s[len(p50s) // 2],
+        p99_ms=max(load.p99_ms for load in loads),
+        successes=sum(load.successes for load in loads),
+        server_errors=sum(load.server_errors for load in loads),
+        unexpected=sum(load.unexpected for load in loads),
+        socket_errors=sum(load.socket_errors for load in loads),
+    )
