@@ -105,14 +105,17 @@ def write_login_forms(port: int, path: Path) -> Path:
 def write_signed_in_cookies(port: int, path: Path) -> tuple[Path, str]:
     """One cookie header per line, each a different person's session; and the bytes of
     the first one's home page."""
-    browsers = [Browser(port) for _ in range(SIGNED_IN_PEOPLE)]
+    browsers, pages = [Browser(port) for _ in range(SIGNED_IN_PEOPLE)], []
     for number, browser in enumerate(browsers, start=1):
         browser.log_in(seed.email_of(number), seed.PASSWORD)
-    status, html = browsers[0].request("GET", "/")
-    if status != 200 or "Welcome" not in html:
-        raise RuntimeError(f"signed-in GET / answered {status}")
+        # The redirect's page, as a browser would follow it: its Logout form gives the
+        # session its CSRF seed, which the cookies must carry from then on.
+        status, html = browser.request("GET", "/")
+        if status != 200 or "Welcome" not in html:
+            raise RuntimeError(f"signed-in GET / answered {status}")
+        pages.append(html)
     path.write_text("".join(f"{browser.cookie_header()}\n" for browser in browsers))
-    return path, html
+    return path, pages[0]
 
 
 def pages_in_rounds(baseline_url: str, home_url: str, cookies: str) -> tuple[wrk.Load, wrk.Load]:
