@@ -8,7 +8,7 @@ from typing import Any, cast
 from quart import Quart
 from quart_wtf import CSRFProtect
 
-from . import auth, extensions, security
+from . import auth, extensions, security, templating
 from .blueprints import account, accounts, core, errors
 from .config import load_config
 from .db import connect, migrations
@@ -31,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     extensions.install(app, database, hasher)
 
     CSRFProtect(app)
+    templating.init_app(app)
     auth.init_app(app)
     security.init_app(app)
     app.register_blueprint(accounts.blueprint)

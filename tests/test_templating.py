@@ -1,0 +1,114 @@
+"""The layout's links and CSRF token: remembered, and still right."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from quart import url_for
+
+from quartauth import templating
+
+from .helpers import page_text
+
+ANY_CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def tokens_in(html: str) -> list[str]:
+    return [first or second for first, second in ANY_CSRF_TOKEN.findall(html)]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def signings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every token quart-wtforms signs, in order."""
+    signed: list[str] = []
+    sign = templating.generate_csrf
+
+    def counted() -> str:
+        signed.append(sign())
+        return signed[-1]
+
+    monkeypatch.setattr(templating, "generate_csrf", counted)
+    return signed
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(templating.time, "monotonic", clock.monotonic)
+    return clock
+
+
+async def test_links_are_what_url_for_builds(app):
+    for root_path in ("", "/mounted"):
+        async with app.test_request_context("/", root_path=root_path):
+            for endpoint, values in [("core.home", {}), ("accounts.login", {"next": "/account?tab=1"}), ("static", {"filename": "style.css"})]:
+                assert templating.link_to(endpoint, **values) == url_for(endpoint, **values)
+                assert templating.link_to(endpoint, **values) == url_for(endpoint, **values)  # remembered
+
+
+async def test_links_with_a_scheme_or_an_unhashable_value_are_built_each_time(app):
+    async with app.test_request_context("/"):
+        assert templating.link_to("core.home", _external=True) == "http://localhost/"
+        assert templating.link_to("core.home", tag=["a", "b"]) == url_for("core.home", tag=["a", "b"])
+
+
+async def test_a_session_signs_its_token_once_a_minute(auth, client, signings, clock):
+    await auth.register()
+
+    first = tokens_in(await page_text(await client.get("/")))
+    second = tokens_in(await page_text(await client.get("/account")))
+    clock.now += templating.TOKEN_REUSE_SECONDS + 1
+    await client.get("/")
+
+    assert first == second and len(first) == 1
+    assert len(signings) == 2  # one for the first two pages, one a minute later
+
+
+async def test_the_kept_token_is_accepted(auth, client):
+    await auth.register()
+    [token] = tokens_in(await page_text(await client.get("/")))
+    [again] = tokens_in(await page_text(await client.get("/")))
+
+    response = await client.post("/logout", form={"csrf_token": again})
+
+    assert again == token
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+
+
+async def test_a_form_on_the_page_shows_the_same_token_as_the_layout(auth, client):
+    await auth.register()
+    await client.get("/")  # keeps a token for this session
+
+    tokens = tokens_in(await page_text(await client.get("/logout")))  # confirm form and layout
+
+    assert len(tokens) == 2 and tokens[0] == tokens[1]
+
+
+async def test_sessions_never_share_a_token(app, auth, client):
+    other_client = app.test_client()
+    await auth.register("first@example.com")
+    await type(auth)(other_client).register("second@example.com")
+
+    [first] = tokens_in(await page_text(await client.get("/")))
+    [second] = tokens_in(await page_text(await other_client.get("/")))
+
+    assert first != second
+
+
+async def test_signing_in_again_gives_a_new_token(auth, client):
+    await auth.register()
+    [before] = tokens_in(await page_text(await client.get("/")))
+    await auth.logout()
+    await auth.login()
+
+    [after] = tokens_in(await page_text(await client.get("/")))
+
+    assert after != before
