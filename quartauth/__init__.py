@@ -13,6 +13,7 @@ from .blueprints import account, accounts, core, errors
 from .config import load_config
 from .db import connect, migrations
 from .services.passwords import PasswordHasher
+from .signing import SessionCookies
 
 
 class SchemaOutOfDate(RuntimeError):
@@ -23,6 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     """Build the app. ``test_config`` replaces the environment and ``.env`` where it speaks."""
     config = load_config(test_config)
     app = Quart(__name__, instance_path=str(config["INSTANCE_PATH"]))
+    app.session_interface = SessionCookies()
     app.config.from_mapping(config)
 
     pool_size = config["DATABASE_POOL_SIZE"]

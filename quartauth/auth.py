@@ -4,7 +4,7 @@ from __future__ import annotations
 from quart import Quart, request
 from quart_auth import Action, AuthUser, QuartAuth, current_user
 
-from . import extensions
+from . import extensions, signing
 from .repository.sessions import LiveSession
 from .repository.users import User
 
@@ -56,7 +56,7 @@ def current_visitor() -> Visitor:
 
 
 def init_app(app: Quart) -> None:
-    QuartAuth(app, user_class=Visitor)
+    QuartAuth(app, user_class=Visitor, serializer_class=signing.auth_serializer)  # type: ignore[arg-type]
 
     @app.before_request
     async def resolve_visitor() -> None:

@@ -1,0 +1,60 @@
+"""Kept serializers sign and check cookies exactly as freshly built ones do."""
+from __future__ import annotations
+
+import pytest
+from itsdangerous import BadSignature
+from quart import Quart
+from quart.sessions import SecureCookieSessionInterface
+from quart_auth import QuartAuth
+
+from quartauth.signing import SessionCookies, auth_serializer
+
+SALT = "quart auth salt"
+
+
+def test_the_auth_serializer_is_built_once_per_keys_and_salt():
+    assert auth_serializer(["key one"], SALT) is auth_serializer(["key one"], SALT)
+    assert auth_serializer(["key two"], SALT) is not auth_serializer(["key one"], SALT)
+
+
+def test_auth_cookies_are_those_quart_auth_makes_and_checks():
+    fresh = QuartAuth.serializer_class(["key one"], SALT)
+
+    assert fresh.loads(auth_serializer(["key one"], SALT).dumps("token")) == "token"
+    assert auth_serializer(["key one"], SALT).loads(fresh.dumps("token")) == "token"
+    with pytest.raises(BadSignature):
+        auth_serializer(["key two"], SALT).loads(fresh.dumps("token"))
+
+
+def app_with_key(secret_key: str, fallbacks: list[str] | None = None) -> Quart:
+    app = Quart(__name__)
+    app.secret_key = secret_key
+    app.config["SECRET_KEY_FALLBACKS"] = fallbacks
+    return app
+
+
+def test_the_session_serializer_is_kept_while_the_keys_stay():
+    cookies, app = SessionCookies(), app_with_key("key one")
+
+    assert cookies.get_signing_serializer(app) is cookies.get_signing_serializer(app)
+
+
+def test_a_new_secret_key_gets_a_new_session_serializer():
+    cookies, app = SessionCookies(), app_with_key("key one")
+    signed = cookies.get_signing_serializer(app).dumps({"csrf_token": "seed"})
+
+    app.secret_key = "key two"
+
+    with pytest.raises(BadSignature):
+        cookies.get_signing_serializer(app).loads(signed)
+    app.config["SECRET_KEY_FALLBACKS"] = ["key one"]
+    assert cookies.get_signing_serializer(app).loads(signed) == {"csrf_token": "seed"}
+
+
+def test_session_cookies_are_those_quart_makes_and_checks():
+    app = app_with_key("key one")
+    fresh = SecureCookieSessionInterface().get_signing_serializer(app)
+    kept = SessionCookies().get_signing_serializer(app)
+
+    assert fresh.loads(kept.dumps({"a": 1})) == {"a": 1}
+    assert kept.loads(fresh.dumps({"a": 1})) == {"a": 1}
