@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from quart import url_for
+from quart import render_template, url_for
 
-from quartauth import templating
+from quartauth import auth, templating
 
 from .helpers import page_text
 
@@ -44,6 +44,15 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock()
     monkeypatch.setattr(templating.time, "monotonic", clock.monotonic)
     return clock
+
+
+async def test_pages_render_as_quarts_async_templates_do(app):
+    context = {"status": 404, "title": "Not found", "explanation": "No page <here>."}
+    async with app.test_request_context("/missing"):
+        await auth.current_visitor().resolve()
+        plain = await templating.render("errors/error.html", **context)
+        assert plain == await render_template("errors/error.html", **context)
+    assert "No page &lt;here&gt;." in plain  # still autoescaped
 
 
 async def test_links_are_what_url_for_builds(app):

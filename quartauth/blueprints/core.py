@@ -1,13 +1,14 @@
 """The pages the product protects, and the health check load balancers ask."""
 from __future__ import annotations
 
-from quart import Blueprint, render_template
+from quart import Blueprint
 from quart.typing import ResponseReturnValue
 from quart_auth import login_required
 
 from .. import extensions
 from ..auth import current_visitor
 from ..db import DatabaseUnavailable
+from ..templating import render
 
 blueprint = Blueprint("core", __name__)
 
@@ -15,7 +16,7 @@ blueprint = Blueprint("core", __name__)
 @blueprint.get("/")
 @login_required
 async def home() -> ResponseReturnValue:
-    return await render_template("core/home.html", user=current_visitor().user)
+    return await render("core/home.html", user=current_visitor().user)
 
 
 @blueprint.get("/healthz")

@@ -1,12 +1,13 @@
 """Every error answers with a page in the site's layout, its status code, and no internals."""
 from __future__ import annotations
 
-from quart import Blueprint, current_app, render_template
+from quart import Blueprint, current_app
 from quart.typing import ResponseReturnValue
 from quart_wtf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..db import DatabaseUnavailable
+from ..templating import render
 
 blueprint = Blueprint("errors", __name__)
 
@@ -32,7 +33,7 @@ CSRF_EXPLANATION = (
 async def _error_page(
     status: int, title: str, explanation: str, headers: dict[str, str] | None = None
 ) -> ResponseReturnValue:
-    page = await render_template("errors/error.html", status=status, title=title, explanation=explanation)
+    page = await render("errors/error.html", status=status, title=title, explanation=explanation)
     return page, status, headers or {}
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from quart import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from quart import Blueprint, current_app, flash, redirect, request, session, url_for
 from quart.typing import ResponseReturnValue
 from quart_auth import Unauthorized, login_required, login_user, logout_user
 
@@ -12,6 +12,7 @@ from ...auth import Visitor, current_visitor
 from ...repository.users import User
 from ...security import safe_redirect_target
 from ...services import accounts, sessions
+from ...templating import render
 from .forms import LoginForm, LogoutForm, RegisterForm
 
 blueprint = Blueprint("accounts", __name__, template_folder="templates")
@@ -37,7 +38,7 @@ async def register() -> ResponseReturnValue:
             await _sign_in(user, remember=False)
             await flash("You registered and are now logged in. Welcome!", "success")
             return redirect(url_for("core.home"))
-    return await render_template("accounts/register.html", form=form)
+    return await render("accounts/register.html", form=form)
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -60,13 +61,13 @@ async def login() -> ResponseReturnValue:
         else:
             await _sign_in(user, remember=form.remember.data)
             return redirect(safe_redirect_target(form.next.data or request.args.get("next")))
-    return await render_template("accounts/login.html", form=form)
+    return await render("accounts/login.html", form=form)
 
 
 @blueprint.get("/logout")
 @login_required
 async def confirm_logout() -> ResponseReturnValue:
-    return await render_template("accounts/logout.html", form=await LogoutForm.create_form())
+    return await render("accounts/logout.html", form=await LogoutForm.create_form())
 
 
 @blueprint.post("/logout")
