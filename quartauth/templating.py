@@ -15,6 +15,7 @@ from typing import Any
 
 from jinja2 import Environment
 from quart import Quart, current_app, g, request, session, url_for
+from quart_wtf.const import DEFAULT_CSRF_FIELD_NAME
 from quart_wtf.utils import generate_csrf
 
 # A relative link depends only on the endpoint, its values and where the app is mounted.
@@ -24,9 +25,7 @@ LINKS_KEPT = 1024
 TOKEN_REUSE_SECONDS = 60.0
 TOKENS_KEPT = 4096
 # quart-wtforms keeps a session's seed under this name, and a request's signed token in g.
-CSRF_FIELD = "csrf_token"
-
-
+CSRF_FIELD = DEFAULT_CSRF_FIELD_NAME
 _PLAIN_ENVIRONMENT = "quartauth.plain_jinja_environment"
 
 
