@@ -1,19 +1,22 @@
 """quartauth: email and password sign-in, on Quart and plain SQL."""
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from inspect import iscoroutinefunction
-from typing import Any, cast
+from collections.abc import Mapping
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from quart import Quart
-from quart_wtf import CSRFProtect
 
-from . import auth, extensions, security, templating
-from .blueprints import account, accounts, core, errors
+from . import csrf, extensions, fastpaths, security, signed_in
+from .blueprints import account, auth, core, errors
 from .config import load_config
 from .db import connect, migrations
 from .services.passwords import PasswordHasher
-from .signing import SessionCookies
+
+try:
+    __version__ = version("quartauth")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0+unknown"
 
 
 class SchemaOutOfDate(RuntimeError):
@@ -24,7 +27,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     """Build the app. ``test_config`` replaces the environment and ``.env`` where it speaks."""
     config = load_config(test_config)
     app = Quart(__name__, instance_path=str(config["INSTANCE_PATH"]))
-    app.session_interface = SessionCookies()
     app.config.from_mapping(config)
 
     pool_size = config["DATABASE_POOL_SIZE"]
@@ -32,15 +34,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     hasher = PasswordHasher(rounds=config["BCRYPT_ROUNDS"], threads=config["HASH_THREADS"])
     extensions.install(app, database, hasher)
 
-    CSRFProtect(app)
-    templating.init_app(app)
-    auth.init_app(app)
+    csrf.init_app(app)
+    signed_in.init_app(app)
     security.init_app(app)
-    app.register_blueprint(accounts.blueprint)
+    app.register_blueprint(auth.blueprint)
     app.register_blueprint(core.blueprint)
     app.register_blueprint(account.blueprint)
     app.register_blueprint(errors.blueprint)
-    _run_context_processors_inline(app)
+    fastpaths.install(app)
 
     @app.before_serving
     async def start() -> None:
@@ -58,21 +59,3 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
         hasher.close()
 
     return app
-
-
-def _run_context_processors_inline(app: Quart) -> None:
-    """Quart runs a plain-function context processor in a worker thread, and quart-auth and
-    the CSRF extension each register one that only returns a dict: the thread hop cost more
-    than the call, on every page. Wrapped as coroutines, they run on the event loop."""
-
-    def inline(processor: Callable[[], dict[str, Any]]) -> Callable[[], Any]:
-        async def run() -> dict[str, Any]:
-            return processor()
-
-        return run
-
-    for processors in app.template_context_processors.values():
-        processors[:] = [
-            processor if iscoroutinefunction(processor) else inline(cast(Callable[[], dict[str, Any]], processor))
-            for processor in processors
-        ]

@@ -1,4 +1,4 @@
-"""The ``quartauth`` command: ``migrate`` and ``create-admin``."""
+"""The ``quartauth`` command: ``migrate``, ``serve`` and ``create-admin``."""
 from __future__ import annotations
 
 import asyncio
@@ -10,14 +10,16 @@ import click
 
 from .config import ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from .services import accounts, passwords
+from . import __version__
+from .services import passwords, users
 from .services.emails import InvalidEmail, normalize_email
 from .services.passwords import PasswordHasher
 
 
 @click.group()
+@click.version_option(__version__, prog_name="quartauth")
 def main() -> None:
-    """Manage the quartauth database and accounts (settings as for the app: env and .env)."""
+    """Serve quartauth and manage its database and users (settings as for the app: env and .env)."""
 
 
 @main.command()
@@ -36,13 +38,14 @@ def create_admin(email: str | None) -> None:
     is read from there instead: a line with the password, optionally a second to confirm it.
     """
     answers = _Answers()
-    email = email if email is not None else answers.ask("Email")
-    password = answers.ask("Password", secret=True)
-    confirmation = answers.ask_optional("Repeat password", secret=True)
+    if email is None:
+        email = answers.ask("Email", missing="an email is required: pass --email, or give it as the first line")
     try:
         normalized = normalize_email(email)
     except InvalidEmail as error:
-        _fail(str(error))
+        _fail(f"{error} (email: {email!r})")
+    password = answers.ask("Password", secret=True)
+    confirmation = answers.ask_optional("Repeat password", secret=True)
     if confirmation is not None and confirmation != password:
         _fail(passwords.MISMATCH_MESSAGE)
     problem = passwords.password_problem(password)
@@ -53,9 +56,9 @@ def create_admin(email: str | None) -> None:
         await _require_current_schema(database)
         hasher = PasswordHasher(rounds=load_config()["BCRYPT_ROUNDS"], threads=1)
         try:
-            await accounts.register(database, hasher, email=normalized, password=password, is_admin=True)
-        except accounts.EmailTaken:
-            _fail(accounts.EMAIL_TAKEN_MESSAGE)
+            await users.register(database, hasher, email=normalized, password=password, is_admin=True)
+        except users.EmailTaken:
+            _fail(users.EMAIL_TAKEN_MESSAGE)
         finally:
             hasher.close()
         click.echo(f"Admin {normalized} created.")
@@ -70,10 +73,10 @@ class _Answers:
         self.interactive = sys.stdin.isatty()
         self._lines: Iterator[str] | None = None
 
-    def ask(self, prompt: str, *, secret: bool = False) -> str:
+    def ask(self, prompt: str, *, secret: bool = False, missing: str | None = None) -> str:
         answer = self.ask_optional(prompt, secret=secret)
         if answer is None:
-            _fail(f"{prompt} is required (standard input ended).")
+            _fail(missing or f"{prompt} is required (standard input ended).")
         return answer
 
     def ask_optional(self, prompt: str, *, secret: bool = False) -> str | None:

@@ -18,6 +18,13 @@ class Form(QuartForm):
         formdata = await request.form if request.method == "POST" else None
         return cls(formdata=formdata, **kwargs)
 
+    @property
+    def focus(self) -> str | None:
+        """The field the cursor belongs in: the first with an error, else the first shown."""
+        shown = [field.name for field in self if field.type not in ("HiddenField", "CSRFTokenField")]
+        with_errors = [name for name in shown if self[name].errors]
+        return (with_errors or shown or [None])[0]
+
 
 class NormalizedEmail:
     """Checks an email field and leaves the stored form of the address in ``field.data``."""

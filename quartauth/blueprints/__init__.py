@@ -1,2 +1,2 @@
-"""One blueprint per concern: accounts (sign up, in, out), account (your own account),
+"""One blueprint per concern: auth (sign up, log in, log out), account (your own account),
 core pages, error pages."""

@@ -3,26 +3,27 @@ from __future__ import annotations
 
 from quart import Blueprint
 from quart.typing import ResponseReturnValue
-from quart_auth import login_required
 
 from .. import extensions
-from ..auth import current_visitor
 from ..db import DatabaseUnavailable
-from ..templating import render
+from ..fastpaths.rendering import render
+from ..repository.health import database_answers
+from ..services.sessions import SignedIn
+from ..signed_in import signed_in_required
 
 blueprint = Blueprint("core", __name__)
 
 
 @blueprint.get("/")
-@login_required
-async def home() -> ResponseReturnValue:
-    return await render("core/home.html", user=current_visitor().user)
+@signed_in_required
+async def home(signed_in: SignedIn) -> ResponseReturnValue:
+    return await render("core/home.html", signed_in=signed_in)
 
 
 @blueprint.get("/healthz")
 async def healthz() -> ResponseReturnValue:
     try:
-        await extensions.database().fetch_one("health/select_one")
+        await database_answers(extensions.database())
     except DatabaseUnavailable:
         return {"status": "database unavailable"}, 503
     return {"status": "ok"}, 200

@@ -7,7 +7,7 @@ from quart_wtf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..db import DatabaseUnavailable
-from ..templating import render
+from ..fastpaths.rendering import render
 
 blueprint = Blueprint("errors", __name__)
 

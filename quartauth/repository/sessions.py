@@ -21,12 +21,6 @@ class Session:
     expires_at: datetime
 
 
-@dataclass(frozen=True)
-class LiveSession:
-    session: Session
-    user: User
-
-
 async def insert_session(
     db: Executor, *, token_hash: str, user_id: int, created_at: datetime, expires_at: datetime
 ) -> Session:
@@ -43,15 +37,15 @@ async def insert_session(
 
 async def select_live_sessions_with_users(
     db: Executor, token_hashes: Sequence[str], now: datetime
-) -> dict[str, LiveSession]:
-    """The live sessions among ``token_hashes``, with their users, by token hash."""
+) -> dict[str, tuple[Session, User]]:
+    """The live sessions among ``token_hashes``, each with its user, by token hash."""
     rows = await db.fetch_all(
         "sessions/select_live_sessions_with_users", token_hashes=list(token_hashes), now=now
     )
-    return {row["token_hash"]: _live_session(row) for row in rows}
+    return {row["token_hash"]: _session_with_user(row) for row in rows}
 
 
-def _live_session(row: Row) -> LiveSession:
+def _session_with_user(row: Row) -> tuple[Session, User]:
     session = Session(
         id=row["session_id"],
         user_id=row["id"],
@@ -59,7 +53,7 @@ def _live_session(row: Row) -> LiveSession:
         last_seen_at=row["session_last_seen_at"],
         expires_at=row["session_expires_at"],
     )
-    return LiveSession(session=session, user=User.from_row(row))
+    return session, User.from_row(row)
 
 
 async def update_session_last_seen(db: Executor, session_id: int, last_seen_at: datetime) -> None:

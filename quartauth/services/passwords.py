@@ -23,6 +23,7 @@ MIN_LENGTH = 8
 MAX_LENGTH = 128
 LENGTH_MESSAGE = f"Password must be between {MIN_LENGTH} and {MAX_LENGTH} characters."
 MISMATCH_MESSAGE = "Passwords must match."
+RULE = f"At least {MIN_LENGTH} characters (at most {MAX_LENGTH}); a few words make a good one."
 
 # Hash threads yield the CPU to the event loop, so pages stay fast while logins pour in.
 _HASH_THREAD_NICENESS = 10

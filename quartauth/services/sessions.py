@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ..db import Database
 from ..db.batching import BatchLoader
 from ..repository.sessions import (
-    LiveSession,
+    Session,
     delete_expired_sessions_of_user,
     delete_session_by_token_hash,
     insert_session,
@@ -28,19 +29,28 @@ TOKEN_BYTES = 32
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """A request's sign-in: whose it is, its session, and the token the cookie carries."""
+
+    user: User
+    session: Session
+    token: str
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-async def start_session(db: Database, user: User, *, lifetime: timedelta) -> tuple[str, LiveSession]:
-    """A new session for ``user``: its token (for the cookie only) and its row."""
+async def start_session(db: Database, user: User, *, lifetime: timedelta) -> SignedIn:
+    """A new session for ``user``; its token is for the cookie only."""
     now = datetime.now(UTC)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     session = await insert_session(
         db, token_hash=hash_token(token), user_id=user.id, created_at=now, expires_at=now + lifetime
     )
     await delete_expired_sessions_of_user(db, user.id, now)
-    return token, LiveSession(session=session, user=user)
+    return SignedIn(user=user, session=session, token=token)
 
 
 class SessionLookup:
@@ -52,18 +62,20 @@ class SessionLookup:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._batches: BatchLoader[str, LiveSession] = BatchLoader(self._select)
+        self._batches: BatchLoader[str, tuple[Session, User]] = BatchLoader(self._select)
 
-    async def resolve(self, token: str) -> LiveSession | None:
-        """The live session behind ``token``, or None when it ended, expired or never was."""
-        live = await self._batches.load(hash_token(token))
-        if live is not None:
-            now = datetime.now(UTC)
-            if now - live.session.last_seen_at >= LAST_SEEN_RESOLUTION:
-                await update_session_last_seen(self._db, live.session.id, now)
-        return live
+    async def resolve(self, token: str) -> SignedIn | None:
+        """The sign-in behind ``token``, or None when its session ended, expired or never was."""
+        found = await self._batches.load(hash_token(token))
+        if found is None:
+            return None
+        session, user = found
+        now = datetime.now(UTC)
+        if now - session.last_seen_at >= LAST_SEEN_RESOLUTION:
+            await update_session_last_seen(self._db, session.id, now)
+        return SignedIn(user=user, session=session, token=token)
 
-    async def _select(self, token_hashes: Sequence[str]) -> dict[str, LiveSession]:
+    async def _select(self, token_hashes: Sequence[str]) -> dict[str, tuple[Session, User]]:
         return await select_live_sessions_with_users(self._db, token_hashes, datetime.now(UTC))
 
 

@@ -19,13 +19,13 @@ async def test_home_welcomes_the_signed_in_person(auth, client):
     html = await page_text(response)
     assert response.status_code == 200
     assert "Welcome person@example.com!" in html
-    assert "Logout" in html and "Sign up" not in html
+    assert "Log out" in html and "Sign up" not in html
 
 
 async def test_navigation_offers_login_and_sign_up_to_anonymous_people(client):
     html = await page_text(await client.get("/login"))
     assert 'href="/login"' in html and 'href="/register"' in html
-    assert "Logout" not in html
+    assert "Log out" not in html
 
 
 async def test_pages_carry_security_headers_and_are_not_cached(client):

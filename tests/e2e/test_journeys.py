@@ -34,7 +34,7 @@ def log_in(visit, email: str, password: str = PASSWORD, *, remember: bool = Fals
 
 
 def log_out(visit) -> None:  # type: ignore[no-untyped-def]
-    visit.submit("Logout")
+    visit.submit("Log out")
 
 
 def session_cookie(visit):  # type: ignore[no-untyped-def]

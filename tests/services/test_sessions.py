@@ -5,7 +5,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from quartauth.repository.users import insert_user
-from quartauth.repository.sessions import select_live_sessions_with_users, select_sessions_of_user
+from quartauth.repository.sessions import (
+    select_live_sessions_with_users,
+    select_sessions_of_user,
+    update_session_last_seen,
+)
 from quartauth.services import sessions
 
 
@@ -16,27 +20,27 @@ async def _user(database):
 
 
 async def test_the_token_resolves_but_is_not_stored(database):
-    token, live = await sessions.start_session(database, await _user(database), lifetime=timedelta(hours=1))
+    started = await sessions.start_session(database, await _user(database), lifetime=timedelta(hours=1))
 
-    resolved = await sessions.SessionLookup(database).resolve(token)
+    resolved = await sessions.SessionLookup(database).resolve(started.token)
 
-    assert resolved is not None and resolved.session.id == live.session.id
+    assert resolved == started
     assert resolved.user.email == "person@example.com"
-    found = await select_live_sessions_with_users(database, [token], datetime.now(UTC))
+    found = await select_live_sessions_with_users(database, [started.token], datetime.now(UTC))
     assert found == {}  # looking up the raw token finds nothing: only its hash is kept
 
 
 async def test_an_expired_session_resolves_to_nobody(database):
-    token, _ = await sessions.start_session(database, await _user(database), lifetime=timedelta(seconds=-1))
-    assert await sessions.SessionLookup(database).resolve(token) is None
+    started = await sessions.start_session(database, await _user(database), lifetime=timedelta(seconds=-1))
+    assert await sessions.SessionLookup(database).resolve(started.token) is None
 
 
 async def test_an_ended_session_resolves_to_nobody(database):
-    token, _ = await sessions.start_session(database, await _user(database), lifetime=timedelta(hours=1))
+    started = await sessions.start_session(database, await _user(database), lifetime=timedelta(hours=1))
 
-    await sessions.end_session(database, token)
+    await sessions.end_session(database, started.token)
 
-    assert await sessions.SessionLookup(database).resolve(token) is None
+    assert await sessions.SessionLookup(database).resolve(started.token) is None
 
 
 async def test_a_made_up_token_resolves_to_nobody(database):
@@ -48,14 +52,14 @@ async def test_concurrent_lookups_each_get_their_own_session(database):
     started = [await sessions.start_session(database, user, lifetime=timedelta(hours=1)) for _ in range(5)]
     lookup = sessions.SessionLookup(database)
 
-    resolved = await asyncio.gather(*(lookup.resolve(token) for token, _ in started), lookup.resolve("made-up"))
+    resolved = await asyncio.gather(*(lookup.resolve(each.token) for each in started), lookup.resolve("made-up"))
 
-    assert [live.session.id if live else None for live in resolved] == [live.session.id for _, live in started] + [None]
+    assert resolved == [*started, None]
 
 
 async def test_a_session_ended_while_others_resolve_is_not_found_afterwards(database):
     user = await _user(database)
-    token, _ = await sessions.start_session(database, user, lifetime=timedelta(hours=1))
+    token = (await sessions.start_session(database, user, lifetime=timedelta(hours=1))).token
     lookup = sessions.SessionLookup(database)
     busy = [asyncio.create_task(lookup.resolve(token)) for _ in range(10)]
 
@@ -67,11 +71,11 @@ async def test_a_session_ended_while_others_resolve_is_not_found_afterwards(data
 
 async def test_a_stale_last_seen_is_brought_up_to_date(database):
     user = await _user(database)
-    token, live = await sessions.start_session(database, user, lifetime=timedelta(hours=1))
+    started = await sessions.start_session(database, user, lifetime=timedelta(hours=1))
     long_ago = datetime.now(UTC) - sessions.LAST_SEEN_RESOLUTION * 2
-    await database.execute("sessions/update_session_last_seen", id=live.session.id, last_seen_at=long_ago)
+    await update_session_last_seen(database, started.session.id, long_ago)
 
-    await sessions.SessionLookup(database).resolve(token)
+    await sessions.SessionLookup(database).resolve(started.token)
 
     [listed] = await select_sessions_of_user(database, user.id)
     assert datetime.now(UTC) - listed.last_seen_at < timedelta(minutes=1)
@@ -79,8 +83,8 @@ async def test_a_stale_last_seen_is_brought_up_to_date(database):
 
 async def test_a_users_sessions_are_listed_newest_first(database):
     user = await _user(database)
-    _, older = await sessions.start_session(database, user, lifetime=timedelta(hours=1))
-    _, newer = await sessions.start_session(database, user, lifetime=timedelta(hours=1))
+    older = await sessions.start_session(database, user, lifetime=timedelta(hours=1))
+    newer = await sessions.start_session(database, user, lifetime=timedelta(hours=1))
 
     listed = await select_sessions_of_user(database, user.id)
 

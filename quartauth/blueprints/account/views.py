@@ -3,17 +3,15 @@ from __future__ import annotations
 
 from quart import Blueprint
 from quart.typing import ResponseReturnValue
-from quart_auth import login_required
 
-from ...auth import current_visitor
-from ...templating import render
+from ...fastpaths.rendering import render
+from ...services.sessions import SignedIn
+from ...signed_in import signed_in_required
 
 blueprint = Blueprint("account", __name__, template_folder="templates")
 
 
 @blueprint.get("/account")
-@login_required
-async def overview() -> ResponseReturnValue:
-    live = current_visitor().live
-    assert live is not None
-    return await render("account/overview.html", user=live.user, session=live.session)
+@signed_in_required
+async def overview(signed_in: SignedIn) -> ResponseReturnValue:
+    return await render("account/overview.html", signed_in=signed_in)

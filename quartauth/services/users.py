@@ -1,4 +1,4 @@
-"""Creating accounts and checking who someone is."""
+"""Users: creating one, and checking who someone is."""
 from __future__ import annotations
 
 from datetime import UTC, datetime

@@ -1,9 +1,14 @@
-"""Signed cookies without rebuilding their serializer on every request.
+"""Cookie serializers kept per secret key instead of built on every request.
 
-quart-auth (the session cookie) and Quart (the CSRF cookie) each build an itsdangerous
-serializer for every request that carries a cookie, and building one costs as much as
-checking the signature. The serializers depend only on the secret keys and the salt, so one
-is built per set of keys and kept; the cookies and their checks are unchanged.
+Replaces: quart-auth (the session cookie) and Quart (the CSRF cookie) each build an
+itsdangerous serializer for every request that carries a cookie, and building one costs as
+much as checking the signature. A serializer depends only on the secret keys and the salt,
+so one is built per set of keys and kept; the cookies and their checks are unchanged.
+
+Assumes (checked by tests/fastpaths/test_serializers.py): quart-auth builds its serializer
+by calling the extension's ``serializer_class(keys, salt)``, and finds its extensions in
+``app.extensions["QUART_AUTH"]``; Quart asks ``app.session_interface`` for
+``get_signing_serializer(app)``. Key rotation through ``SECRET_KEY_FALLBACKS`` still works.
 """
 from __future__ import annotations
 
@@ -16,6 +21,13 @@ from quart.sessions import SecureCookieSessionInterface
 from quart_auth import QuartAuth
 
 _build_auth_serializer = QuartAuth.serializer_class
+
+
+def install(app: Quart) -> None:
+    """Call after quart-auth is set up on ``app``."""
+    app.session_interface = SessionCookies()
+    for extension in app.extensions["QUART_AUTH"]:
+        extension.serializer_class = auth_serializer
 
 
 def auth_serializer(keys: Any, salt: Any) -> Any:

@@ -28,6 +28,7 @@ class RegisterForm(Form):
     password = PasswordField(
         "Password",
         validators=[InputRequired("Password is required."), NewPassword()],
+        description=passwords.RULE,
         render_kw={
             "autocomplete": "new-password",
             "minlength": passwords.MIN_LENGTH,

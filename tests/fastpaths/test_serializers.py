@@ -7,7 +7,7 @@ from quart import Quart
 from quart.sessions import SecureCookieSessionInterface
 from quart_auth import QuartAuth
 
-from quartauth.signing import SessionCookies, auth_serializer
+from quartauth.fastpaths.serializers import SessionCookies, auth_serializer
 
 SALT = "quart auth salt"
 
@@ -58,3 +58,20 @@ def test_session_cookies_are_those_quart_makes_and_checks():
 
     assert fresh.loads(kept.dumps({"a": 1})) == {"a": 1}
     assert kept.loads(fresh.dumps({"a": 1})) == {"a": 1}
+
+
+async def test_the_app_uses_the_kept_serializers(app):
+    assert isinstance(app.session_interface, SessionCookies)
+    assert all(extension.serializer_class is auth_serializer for extension in app.extensions["QUART_AUTH"])
+
+
+async def test_quart_auth_builds_its_serializer_through_serializer_class(app):
+    built = []
+    [extension] = app.extensions["QUART_AUTH"]
+    extension.serializer_class = lambda keys, salt: built.append((keys, salt)) or auth_serializer(keys, salt)
+
+    async with app.test_request_context("/"):
+        token = extension.dump_token("token")
+        assert extension.load_token(token) == "token"
+
+    assert len(built) == 2

@@ -1,0 +1,86 @@
+"""Who is signed in on a request: the session cookie, checked against the sessions table.
+
+quart-auth reads and writes the session cookie and proves that we signed it; the cookie
+carries a session token. Before every view the token is looked up once, and the request's
+sign-in becomes a plain value, ``SignedIn`` or None, that views and templates read as it is.
+A cookie whose session has ended signs nobody in and is removed from the browser.
+"""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from quart import Quart, g, request
+from quart_auth import Action, AuthUser, QuartAuth, Unauthorized, current_user, login_user, logout_user
+
+from . import csrf, extensions
+from .services.sessions import SignedIn
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_SIGNED_IN = "quartauth_signed_in"
+
+
+class SessionCookie(AuthUser):
+    """quart-auth's view of the session cookie: ``auth_id`` is the session token, if any.
+
+    Whether that session is still live is for ``current_sign_in()`` to say.
+    """
+
+    @property
+    async def is_authenticated(self) -> bool:
+        return current_sign_in() is not None
+
+
+def current_sign_in() -> SignedIn | None:
+    """The request's sign-in, resolved before the view; None for an anonymous request."""
+    return g.get(_SIGNED_IN)
+
+
+def signed_in_required(view: Callable[Concatenate[SignedIn, P], Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """The view runs for a signed-in request only, and is handed its ``SignedIn`` first;
+    anyone else is sent to log in (see ``Unauthorized`` in the auth blueprint)."""
+
+    @wraps(view)
+    async def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        signed_in = current_sign_in()
+        if signed_in is None:
+            raise Unauthorized()
+        return await view(signed_in, *args, **kwargs)
+
+    return guarded
+
+
+def sign_in(signed_in: SignedIn, *, remember: bool) -> None:
+    """Hand the new session's token to the browser, from this response on."""
+    csrf.renew_seed()  # nothing from before the sign-in carries over into it
+    login_user(SessionCookie(signed_in.token), remember=remember)
+    setattr(g, _SIGNED_IN, signed_in)
+
+
+def sign_out() -> None:
+    """Remove the session cookie from the browser (the caller ends the session itself)."""
+    csrf.renew_seed()
+    logout_user()
+    setattr(g, _SIGNED_IN, None)
+
+
+def init_app(app: Quart) -> None:
+    QuartAuth(app, user_class=SessionCookie)  # type: ignore[arg-type]
+
+    @app.before_request
+    async def resolve_sign_in() -> None:
+        if request.endpoint == "static":
+            return
+        cookie: Any = current_user._get_current_object()  # type: ignore[attr-defined]
+        signed_in = None
+        if cookie.auth_id is not None:
+            signed_in = await extensions.session_lookup().resolve(cookie.auth_id)
+            if signed_in is None:
+                cookie.action = Action.DELETE  # drop the dead cookie from the browser
+        setattr(g, _SIGNED_IN, signed_in)
+
+    @app.context_processor
+    async def signed_in_for_templates() -> dict[str, SignedIn | None]:
+        return {"signed_in": current_sign_in()}
