@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import bcrypt
 
 from quartauth.db import migrations
-from tests import throwaway_postgres
+from quartauth.testing import throwaway_postgres
 
 from . import report, seed, wrk
 from .app import BASELINE_PATH

@@ -2,7 +2,8 @@
 
 The bench runs the app in production mode, whose cookies are marked Secure; a standard
 cookie jar would not send them back over the plain HTTP of 127.0.0.1, so this one keeps
-them by name, as a browser on an HTTPS site would.
+them by name, as a browser on an HTTPS site would, and says it came over HTTPS as a proxy
+in front would.
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
-from tests.helpers import CSRF_FIELD
+from quartauth.testing.pages import CSRF_FIELD
+
+from .server import PROXY_HEADERS
 
 
 @dataclass
@@ -21,7 +24,9 @@ class Browser:
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {"Cookie": self.cookie_header()} if self.cookies else {}
+        headers = dict(PROXY_HEADERS)
+        if self.cookies:
+            headers["Cookie"] = self.cookie_header()
         body = None
         if form is not None:
             body = urlencode(form)

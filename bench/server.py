@@ -1,15 +1,24 @@
-"""The app under test: hypercorn with hypercorn.toml, in production mode, and its workers' memory."""
+"""The app under test, served the documented way (`quartauth serve`) in production mode.
+
+Production answers only HTTPS; the load comes over plain HTTP on 127.0.0.1 and says, as a
+TLS-terminating proxy in front would, that the client connected over HTTPS
+(``X-Forwarded-Proto``, believed from 127.0.0.1 through ``TRUSTED_PROXIES``).
+"""
 from __future__ import annotations
 
 import secrets
 import tomllib
 from pathlib import Path
 
-from tests.live_server import HYPERCORN_CONFIG, LiveServer
+from quartauth.serving import DEFAULT_CONFIG
+from quartauth.testing.live_server import LiveServer
+
+ROOT = Path(__file__).resolve().parents[1]
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
 def configured_workers() -> int:
-    return int(tomllib.loads(HYPERCORN_CONFIG.read_text()).get("workers", 1))
+    return int(tomllib.loads(DEFAULT_CONFIG.read_text()).get("workers", 1))
 
 
 def bench_server(database_url: str, baseline_file: Path, log_file: Path, rounds: int) -> LiveServer:
@@ -18,15 +27,25 @@ def bench_server(database_url: str, baseline_file: Path, log_file: Path, rounds:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": database_url,
         "BCRYPT_ROUNDS": str(rounds),
+        "TRUSTED_PROXIES": "127.0.0.1",
         "BENCH_BASELINE_FILE": str(baseline_file),
     }
-    return LiveServer(environment, log_file, app="bench.app:create_bench_app()")
+    server = LiveServer(
+        environment, log_file, app="bench.app:create_bench_app()", cwd=ROOT, probe_headers=PROXY_HEADERS
+    )
+    server.environment["PUBLIC_URL"] = f"https://127.0.0.1:{server.port}"
+    return server
+
+
+def worker_pids(server: LiveServer) -> list[int]:
+    """The worker processes of the server (Linux /proc)."""
+    assert server.process is not None
+    return [pid for pid in _descendants(server.process.pid) if _is_worker(pid)]
 
 
 def worker_memory_mb(server: LiveServer) -> list[float]:
-    """Resident memory of each worker process (Linux /proc)."""
-    assert server.process is not None
-    return [_rss_mb(pid) for pid in _descendants(server.process.pid) if _is_worker(pid)]
+    """Resident memory of each worker process."""
+    return [_rss_mb(pid) for pid in worker_pids(server)]
 
 
 def _descendants(pid: int) -> list[int]:
@@ -36,7 +55,7 @@ def _descendants(pid: int) -> list[int]:
 
 
 def _is_worker(pid: int) -> bool:
-    # hypercorn's workers are multiprocessing spawns; the resource tracker is not a worker.
+    # The workers are multiprocessing spawns; the resource tracker is not a worker.
     command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
     return b"multiprocessing" in command and b"resource_tracker" not in command
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from quart import Quart
 
-from . import csrf, extensions, fastpaths, security, signed_in
+from . import csrf, extensions, fastpaths, security, signed_in, site
+from .proxies import TrustedProxies
 from .blueprints import account, auth, core, errors
 from .config import load_config
 from .db import connect, migrations
@@ -34,6 +35,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     hasher = PasswordHasher(rounds=config["BCRYPT_ROUNDS"], threads=config["HASH_THREADS"])
     extensions.install(app, database, hasher)
 
+    app.asgi_app = TrustedProxies(app.asgi_app, config["TRUSTED_PROXIES"])  # type: ignore[method-assign]
+    site.init_app(app)  # first: a forged Host or plain HTTP goes no further
     csrf.init_app(app)
     signed_in.init_app(app)
     security.init_app(app)

@@ -4,13 +4,14 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import NoReturn
 
 import click
 
 from .config import ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from . import __version__
+from . import __version__, serving
 from .services import passwords, users
 from .services.emails import InvalidEmail, normalize_email
 from .services.passwords import PasswordHasher
@@ -27,6 +28,25 @@ def main() -> None:
 def migrate(status: bool) -> None:
     """Apply the migrations not yet applied, each in its own transaction."""
     _run_with_database(_show_status if status else _apply_migrations)
+
+
+@main.command()
+@click.option("--bind", "-b", "binds", multiple=True, metavar="HOST:PORT", help="Where to listen (repeatable); default: the config file's, 127.0.0.1:5000.")
+@click.option("--workers", "-w", type=int, help="Worker processes; default: the config file's, 2.")
+@click.option("--worker-bind", metavar="HOST:FIRST_PORT", help="Also give each worker an address of its own, for a proxy to balance across: 127.0.0.1:5101 gives 5101, 5102, ...; or unix:/run/quartauth/worker-{n}.sock.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=serving.DEFAULT_CONFIG, show_default="the shipped hypercorn.toml", help="hypercorn settings (TOML).")
+@click.option("--app", default=serving.DEFAULT_APP, show_default=True, help="The ASGI app to serve.")
+def serve(binds: tuple[str, ...], workers: int | None, worker_bind: str | None, config_file: Path, app: str) -> None:
+    """Serve the app with hypercorn: uvloop, each worker on a socket of its own.
+
+    A port already in use is an error. Settings come from the environment (and .env), as for
+    every command; run `quartauth migrate` first.
+    """
+    try:
+        config = load_config()
+        sys.exit(serving.serve(serving.plan(config_file, app=app, binds=binds, workers=workers, worker_bind=worker_bind)))
+    except (ConfigError, serving.ServeError) as error:
+        _fail(str(error))
 
 
 @main.command("create-admin")

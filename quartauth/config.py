@@ -1,28 +1,38 @@
 """Settings, read from the environment (and a ``.env`` file) once, when the app is built.
 
-| variable          | default                                  |
-| ----------------- | ---------------------------------------- |
-| QUARTAUTH_ENV     | development (or testing, production)     |
-| DATABASE_URL      | sqlite:///<instance>/quartauth.sqlite3    |
-| SECRET_KEY        | development: generated once, kept in instance/ |
-| BCRYPT_ROUNDS     | 12                                       |
-| HASH_THREADS      | the number of CPUs                       |
-| DATABASE_POOL_SIZE| 10 (Postgres), 4 (SQLite)                |
+| variable           | default                                        |
+| ------------------ | ---------------------------------------------- |
+| QUARTAUTH_ENV      | development (or testing, production)           |
+| INSTANCE_PATH      | ./instance (under the working directory)       |
+| DATABASE_URL       | sqlite:///<instance>/quartauth.sqlite3         |
+| SECRET_KEY         | development: generated once, kept in instance/ |
+| PUBLIC_URL         | none; required in production                   |
+| ALLOWED_HOSTS      | none: only PUBLIC_URL's host                   |
+| TRUSTED_PROXIES    | none: X-Forwarded-* believed from nobody       |
+| BCRYPT_ROUNDS      | 12                                             |
+| HASH_THREADS       | the number of CPUs                             |
+| DATABASE_POOL_SIZE | 10 (Postgres), 4 (SQLite)                      |
 """
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from dotenv import find_dotenv, load_dotenv
 
 ENVIRONMENTS = ("development", "testing", "production")
 MIN_SECRET_KEY_LENGTH = 32
-DEFAULT_INSTANCE_PATH = Path(__file__).resolve().parents[1] / "instance"
+# A random key of 32 or more characters has far more distinct characters than this.
+MIN_SECRET_KEY_DISTINCT_CHARACTERS = 10
+MAKE_A_SECRET_KEY = 'make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+DEFAULT_INSTANCE_FOLDER = "instance"
 
 DEFAULTS: dict[str, Any] = {
     "QUARTAUTH_ENV": "development",
@@ -60,12 +70,17 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     environment = str(setting("QUARTAUTH_ENV"))
     if environment not in ENVIRONMENTS:
         raise ConfigError(f"QUARTAUTH_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}.")
-    instance_path = Path(setting("INSTANCE_PATH") or DEFAULT_INSTANCE_PATH)
+    # Under the working directory, never inside the installed package.
+    instance_path = Path(setting("INSTANCE_PATH") or DEFAULT_INSTANCE_FOLDER).absolute()
+    public_url = _public_url(environment, setting("PUBLIC_URL"))
     config.update(
         QUARTAUTH_ENV=environment,
         INSTANCE_PATH=instance_path,
         DATABASE_URL=setting("DATABASE_URL") or f"sqlite:///{instance_path / 'quartauth.sqlite3'}",
         SECRET_KEY=_secret_key(environment, setting("SECRET_KEY"), instance_path),
+        PUBLIC_URL=public_url,
+        ALLOWED_HOSTS=_allowed_hosts(public_url, setting("ALLOWED_HOSTS")),
+        TRUSTED_PROXIES=_trusted_proxies(setting("TRUSTED_PROXIES")),
         BCRYPT_ROUNDS=_integer("BCRYPT_ROUNDS", setting("BCRYPT_ROUNDS"), 4, 31),
         HASH_THREADS=_integer("HASH_THREADS", setting("HASH_THREADS"), 1, 256),
         TESTING=environment == "testing",
@@ -78,16 +93,26 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return config
 
 
+def cookie_name(name: str, *, production: bool) -> str:
+    """``__Host-`` in production: the browser then takes the cookie only from this very host,
+    over HTTPS, for the whole site, so a sibling subdomain cannot plant one."""
+    return f"__Host-{name}" if production else name
+
+
 def _cookie_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     secure = config["QUARTAUTH_ENV"] == "production"
     return {
-        "QUART_AUTH_COOKIE_NAME": "quartauth_session",
+        "QUART_AUTH_COOKIE_NAME": cookie_name("quartauth_session", production=secure),
+        "QUART_AUTH_COOKIE_PATH": "/",
+        "QUART_AUTH_COOKIE_DOMAIN": None,
         "QUART_AUTH_COOKIE_SECURE": secure,
         "QUART_AUTH_COOKIE_HTTP_ONLY": True,
         "QUART_AUTH_COOKIE_SAMESITE": "Lax",
         "QUART_AUTH_DURATION": int(config["REMEMBER_LIFETIME"].total_seconds()),
         # Quart's own session cookie carries only the CSRF seed.
-        "SESSION_COOKIE_NAME": "quartauth_csrf",
+        "SESSION_COOKIE_NAME": cookie_name("quartauth_csrf", production=secure),
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
         "SESSION_COOKIE_SECURE": secure,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -96,21 +121,69 @@ def _cookie_settings(config: Mapping[str, Any]) -> dict[str, Any]:
 
 def _secret_key(environment: str, configured: str | None, instance_path: Path) -> str:
     if configured:
-        if environment == "production" and len(configured) < MIN_SECRET_KEY_LENGTH:
-            raise ConfigError(
-                f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters in production "
-                '(make one with: python -c "import secrets; print(secrets.token_urlsafe(48))").'
-            )
+        if environment == "production":
+            _check_secret_key(configured)
         return configured
     if environment == "production":
         raise ConfigError(
-            "SECRET_KEY is not set. Production needs a secret of at least "
-            f"{MIN_SECRET_KEY_LENGTH} characters "
-            '(make one with: python -c "import secrets; print(secrets.token_urlsafe(48))").'
+            "SECRET_KEY is not set. Production needs a random secret of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters ({MAKE_A_SECRET_KEY})."
         )
     if environment == "testing":
         return secrets.token_urlsafe(48)
     return _development_secret_key(instance_path / "secret_key")
+
+
+def _check_secret_key(key: str) -> None:
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters in production ({MAKE_A_SECRET_KEY})."
+        )
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT_CHARACTERS or re.fullmatch(r"(.{1,16}?)\1+", key):
+        raise ConfigError(
+            "SECRET_KEY does not look random (too few different characters, or a short pattern "
+            f"repeated): anyone could guess it ({MAKE_A_SECRET_KEY})."
+        )
+
+
+def _public_url(environment: str, configured: str | None) -> str | None:
+    if not configured:
+        if environment == "production":
+            raise ConfigError(
+                "PUBLIC_URL is not set. Production needs the address people use, "
+                "for example PUBLIC_URL=https://auth.example.com"
+            )
+        return None
+    parts = urlsplit(configured)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query:
+        raise ConfigError(f"PUBLIC_URL must look like https://auth.example.com, not {configured!r}.")
+    if environment == "production" and parts.scheme != "https":
+        raise ConfigError(f"PUBLIC_URL must start with https:// in production, not {configured!r}.")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def _allowed_hosts(public_url: str | None, configured: str | None) -> frozenset[str]:
+    """The Host headers answered: PUBLIC_URL's and ALLOWED_HOSTS' (empty: any, in development)."""
+    hosts = {host.lower() for host in re.split(r"[\s,]+", configured or "") if host}
+    if public_url:
+        hosts.add(urlsplit(public_url).netloc)
+    return frozenset(hosts)
+
+
+def _trusted_proxies(configured: Any) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    if not isinstance(configured, str):
+        return tuple(configured or ())
+    networks = []
+    for entry in re.split(r"[\s,]+", configured.strip()):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"TRUSTED_PROXIES must list addresses or networks such as 127.0.0.1 or 10.0.0.0/8, not {entry!r}."
+            ) from None
+    return tuple(networks)
 
 
 def _development_secret_key(path: Path) -> str:
@@ -120,7 +193,7 @@ def _development_secret_key(path: Path) -> str:
     """
     if path.exists():
         return path.read_text(encoding="ascii").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     draft = path.with_name(f".{path.name}.{os.getpid()}")
     draft.write_text(secrets.token_urlsafe(48), encoding="ascii")
     draft.chmod(0o600)

@@ -9,6 +9,10 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# Nothing here needs a camera, a microphone, a location or a payment; say so for every page.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
 MAX_REDIRECT_LENGTH = 2048
 
 
@@ -39,6 +43,9 @@ def init_app(app: Quart) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        # Every page differs by who is signed in, which the cookies say.
+        response.vary.add("Cookie")
         if request.endpoint != "static":
             # Pages show who is signed in: no shared or back-button cache may keep them.
             headers.setdefault("Cache-Control", "no-store")

@@ -19,8 +19,8 @@ from quart.testing import QuartClient
 
 from quartauth import create_app
 from quartauth.db import Database, connect, migrations
+from quartauth.testing import throwaway_postgres
 
-from . import throwaway_postgres
 from .helpers import PASSWORD, app_settings, csrf_token_in
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -1,10 +1,13 @@
 """Small helpers the tests share (fixtures live in conftest.py)."""
 from __future__ import annotations
 
-import re
+import secrets
 from typing import Any
 
-CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+from quartauth.testing.pages import csrf_token_in
+
+__all__ = ["PASSWORD", "app_settings", "csrf_token_in", "page_text", "production_settings"]
+
 PASSWORD = "correct horse battery"
 
 
@@ -18,10 +21,14 @@ def app_settings(database_url: str, **overrides: Any) -> dict[str, Any]:
     }
 
 
-def csrf_token_in(html: str) -> str:
-    match = CSRF_FIELD.search(html)
-    assert match, "the page has no CSRF token"
-    return match[1]
+def production_settings(**overrides: Any) -> dict[str, Any]:
+    """What a production deployment must set, with ``overrides`` on top."""
+    return {
+        "QUARTAUTH_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "PUBLIC_URL": "https://auth.example.com",
+        **overrides,
+    }
 
 
 async def page_text(response: Any) -> str:

@@ -1,27 +1,92 @@
 """Settings: sensible in development, strict in production."""
 from __future__ import annotations
 
+import ipaddress
+import secrets
+
 import pytest
 
 from quartauth import create_app
 from quartauth.config import ConfigError, load_config
 
+from .helpers import production_settings
+
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
-        load_config({"QUARTAUTH_ENV": "production"})
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set.*secrets.token_urlsafe"):
+        load_config({"QUARTAUTH_ENV": "production", "PUBLIC_URL": "https://auth.example.com"})
 
 
-def test_production_refuses_a_short_secret_key():
-    with pytest.raises(ConfigError, match="at least 32 characters"):
-        load_config({"QUARTAUTH_ENV": "production", "SECRET_KEY": "too-short"})
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("too-short", "at least 32 characters"),
+        (" " * 32, "does not look random"),
+        ("k" * 48, "does not look random"),
+        ("abc1" * 12, "does not look random"),
+        ("0123456789" * 4, "does not look random"),
+    ],
+)
+def test_production_refuses_a_secret_key_that_is_short_or_plainly_not_random(key, message):
+    with pytest.raises(ConfigError, match=f"{message}.*secrets.token_urlsafe"):
+        load_config(production_settings(SECRET_KEY=key))
 
 
-def test_production_marks_cookies_secure():
-    config = load_config({"QUARTAUTH_ENV": "production", "SECRET_KEY": "k" * 32})
+@pytest.mark.parametrize("key", [secrets.token_urlsafe(48), secrets.token_hex(16), secrets.token_hex(32)])
+def test_production_takes_a_random_secret_key(key):
+    assert load_config(production_settings(SECRET_KEY=key))["SECRET_KEY"] == key
+
+
+def test_production_requires_an_https_public_url(monkeypatch):
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    with pytest.raises(ConfigError, match="PUBLIC_URL is not set"):
+        load_config({"QUARTAUTH_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(48)})
+    with pytest.raises(ConfigError, match="must start with https://"):
+        load_config(production_settings(PUBLIC_URL="http://auth.example.com"))
+
+
+@pytest.mark.parametrize("url", ["auth.example.com", "https://", "https://auth.example.com/sub", "ftp://auth.example.com"])
+def test_a_public_url_that_is_not_a_site_address_is_refused(url):
+    with pytest.raises(ConfigError, match="PUBLIC_URL must look like"):
+        load_config(production_settings(PUBLIC_URL=url))
+
+
+def test_allowed_hosts_are_public_urls_host_and_the_listed_ones():
+    config = load_config(production_settings(PUBLIC_URL="https://Auth.Example.com", ALLOWED_HOSTS="www.example.com, example.com:8443"))
+
+    assert config["PUBLIC_URL"] == "https://auth.example.com"
+    assert config["ALLOWED_HOSTS"] == {"auth.example.com", "www.example.com", "example.com:8443"}
+
+
+def test_trusted_proxies_are_addresses_or_networks():
+    config = load_config(production_settings(TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8 ::1"))
+
+    assert config["TRUSTED_PROXIES"] == tuple(map(ipaddress.ip_network, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]))
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES must list addresses"):
+        load_config(production_settings(TRUSTED_PROXIES="nginx"))
+
+
+def test_production_cookies_are_secure_host_only_and_site_wide():
+    config = load_config(production_settings())
+
     assert config["QUART_AUTH_COOKIE_SECURE"] and config["SESSION_COOKIE_SECURE"]
+    assert config["QUART_AUTH_COOKIE_NAME"] == "__Host-quartauth_session"
+    assert config["SESSION_COOKIE_NAME"] == "__Host-quartauth_csrf"
+    assert config["QUART_AUTH_COOKIE_PATH"] == config["SESSION_COOKIE_PATH"] == "/"
+    assert config["QUART_AUTH_COOKIE_DOMAIN"] is config["SESSION_COOKIE_DOMAIN"] is None
     assert config["QUART_AUTH_COOKIE_SAMESITE"] == config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_the_default_instance_folder_is_under_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv("INSTANCE_PATH", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+    config = load_config({"QUARTAUTH_ENV": "development"})
+
+    assert config["INSTANCE_PATH"] == tmp_path / "instance"
+    assert (tmp_path / "instance" / "secret_key").exists()
+    assert (tmp_path / "instance").stat().st_mode & 0o077 == 0
 
 
 def test_development_generates_a_secret_key_once_and_keeps_it(tmp_path, monkeypatch):

@@ -2,6 +2,16 @@
 -- wrk runs this file once per thread; the counters are per thread and summed in done().
 local threads = {}
 
+-- What a TLS-terminating proxy in front says of every request: the client came over HTTPS.
+wrk.headers["X-Forwarded-Proto"] = "https"
+
+function with_proxy_headers(headers)
+  for name, value in pairs(wrk.headers) do
+    if headers[name] == nil then headers[name] = value end
+  end
+  return headers
+end
+
 function setup(thread)
   thread:set("id", #threads)
   table.insert(threads, thread)

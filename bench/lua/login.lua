@@ -16,8 +16,8 @@ end
 function request()
   local form = forms[next_form]
   next_form = next_form % #forms + 1
-  return wrk.format("POST", "/login", {
+  return wrk.format("POST", "/login", with_proxy_headers({
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = form.cookie,
-  }, form.body)
+  }), form.body)
 end

@@ -6,7 +6,7 @@ function init(args)
   count_init(200)
   requests = {}
   for cookie in io.lines(args[1]) do
-    table.insert(requests, wrk.format("GET", nil, { ["Cookie"] = cookie }))
+    table.insert(requests, wrk.format("GET", nil, with_proxy_headers({ ["Cookie"] = cookie })))
   end
   next_request = (id or 0) * 7919 % #requests + 1
 end

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..db import DatabaseUnavailable
 from ..fastpaths.rendering import render
+from ..site import InsecureRequest
 
 blueprint = Blueprint("errors", __name__)
 
@@ -40,6 +41,11 @@ async def _error_page(
 @blueprint.app_errorhandler(CSRFError)
 async def csrf_failed(error: CSRFError) -> ResponseReturnValue:
     return await _error_page(400, "Bad request", CSRF_EXPLANATION)
+
+
+@blueprint.app_errorhandler(InsecureRequest)
+async def insecure_request(error: InsecureRequest) -> ResponseReturnValue:
+    return await _error_page(400, "HTTPS required", str(error.description))
 
 
 @blueprint.app_errorhandler(HTTPException)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..shipped import shipped
 from .base import Database
 from .postgres import PostgresDatabase
 from .queries import QueryLibrary
 from .sqlite import SQLiteDatabase
 
-SQL_ROOT = Path(__file__).resolve().parents[2] / "sql"
+SQL_ROOT = shipped("sql")
 
 
 def connect(url: str, sql_root: Path = SQL_ROOT, **options: int) -> Database:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -82,12 +83,19 @@ class SQLiteDatabase(Database):
         self._all: list[aiosqlite.Connection] = []
 
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._create_private_file()
         async with _translated_errors():
             for _ in range(self.pool_size):
                 connection = await self._connect()
                 self._all.append(connection)
                 self._idle.put_nowait(connection)
+
+    def _create_private_file(self) -> None:
+        """The file holds password and session hashes: its owner alone may read it. SQLite
+        gives the -wal and -shm files beside it the same mode."""
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not self.path.exists():
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
 
     async def _connect(self) -> aiosqlite.Connection:
         connection = await aiosqlite.connect(

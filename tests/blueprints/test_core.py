@@ -1,6 +1,9 @@
 """The protected home page and the health check."""
 from __future__ import annotations
 
+from quartauth.repository.sessions import select_sessions_of_user
+from quartauth.repository.users import select_user_by_email
+
 from ..helpers import page_text
 
 
@@ -22,10 +25,32 @@ async def test_home_welcomes_the_signed_in_person(auth, client):
     assert "Log out" in html and "Sign up" not in html
 
 
+async def test_home_says_when_this_sign_in_started_and_links_to_the_account(auth, client, database):
+    await auth.register("person@example.com")
+    user = await select_user_by_email(database, "person@example.com")
+    [session] = await select_sessions_of_user(database, user.id)
+
+    html = await page_text(await client.get("/"))
+
+    assert f'datetime="{session.created_at.isoformat()}"' in html
+    assert session.created_at.strftime("%d %B %Y at %H:%M UTC") in html
+    assert 'href="/account">Your account</a>' in html
+    assert "This page is only shown" not in html
+
+
+async def test_the_header_links_to_the_account_and_says_log_out(auth, client):
+    await auth.register("person@example.com")
+
+    header = (await page_text(await client.get("/"))).split("</header>")[0]
+
+    assert '<a href="/account">Account</a>' in header
+    assert ">Log out</button>" in header and "Logout" not in header
+
+
 async def test_navigation_offers_login_and_sign_up_to_anonymous_people(client):
     html = await page_text(await client.get("/login"))
-    assert 'href="/login"' in html and 'href="/register"' in html
-    assert "Log out" not in html
+    assert '<a href="/login">Log in</a>' in html and '<a href="/register">Sign up</a>' in html
+    assert "Log out" not in html and "Login<" not in html
 
 
 async def test_pages_carry_security_headers_and_are_not_cached(client):
@@ -35,6 +60,8 @@ async def test_pages_carry_security_headers_and_are_not_cached(client):
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "Cookie" in response.headers["Vary"]
 
 
 async def test_the_stylesheet_is_served_by_the_app(client):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ..live_server import LiveServer, app_server
+from quartauth.testing.live_server import LiveServer, app_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -12,7 +12,7 @@ from quartauth.repository.users import User, select_users_after
 from quartauth.services.passwords import PasswordHasher
 
 from ..helpers import PASSWORD
-from ..live_server import app_server
+from quartauth.testing.live_server import app_server
 from .conftest import location, log_in, register
 
 SIGNING_UP_THREADS = 8

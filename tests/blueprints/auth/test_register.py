@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from quart import Quart
@@ -127,3 +128,27 @@ async def test_concurrent_sign_ups_for_one_email_make_exactly_one_account(app: Q
             assert "Email already registered" in await page_text(response)
     rows = await database.fetch_all("users/select_user_by_email", email="race@example.com")
     assert len(rows) == 1
+
+
+def input_tag(html: str, name: str) -> str:
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+    assert match, f"no {name} field"
+    return match[0]
+
+
+async def test_the_password_rule_is_shown_before_the_first_submit(client):
+    html = await page_text(await client.get("/register"))
+
+    assert "At least 8 characters" in html
+    assert 'aria-describedby="password-hint"' in input_tag(html, "password")
+    assert "autofocus" in input_tag(html, "email")
+
+
+async def test_after_a_failed_submit_the_first_field_with_an_error_has_the_focus(auth):
+    html = await page_text(await auth.register("person@example.com", "short", "short"))
+
+    password = input_tag(html, "password")
+    assert "autofocus" in password and 'aria-invalid="true"' in password
+    assert 'aria-describedby="password-hint password-errors"' in password
+    assert "autofocus" not in input_tag(html, "email") and "aria-invalid" not in input_tag(html, "email")
+    assert '<div class="field has-error">' in html and '<ul class="field-errors" id="password-errors">' in html

@@ -1,4 +1,4 @@
-"""The real app under hypercorn (hypercorn.toml, a port of its own), for tests and the bench."""
+"""The real app served the documented way (`quartauth serve`), on a port of its own."""
 from __future__ import annotations
 
 import asyncio
@@ -12,10 +12,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from quartauth.db import migrations
+from ..db import migrations
 
-ROOT = Path(__file__).resolve().parents[1]
-HYPERCORN_CONFIG = ROOT / "hypercorn.toml"
 APP = "quartauth:create_app()"
 
 
@@ -39,14 +37,33 @@ def app_server(database_url: str, folder: Path) -> LiveServer:
 
 
 class LiveServer:
-    """``with LiveServer(env) as server:`` serves until the block ends, whatever happens in it."""
+    """``with LiveServer(env, log) as server:`` serves until the block ends, whatever happens in it.
 
-    def __init__(self, environment: Mapping[str, str], log_file: Path, app: str = APP, workers: int | None = None) -> None:
+    ``command`` is the ``quartauth`` program to run (this Python's by default), ``cwd`` the
+    folder it runs in (the log's), ``probe_headers`` what the start-up probe sends along.
+    """
+
+    def __init__(
+        self,
+        environment: Mapping[str, str],
+        log_file: Path,
+        app: str = APP,
+        workers: int | None = None,
+        *,
+        command: Path | None = None,
+        cwd: Path | None = None,
+        extra_arguments: tuple[str, ...] = (),
+        probe_headers: Mapping[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         self.environment = {**os.environ, **environment}
         self.log_file = log_file
         self.app = app
         self.workers = workers
+        self.command = command or Path(sys.executable).with_name("quartauth")
+        self.cwd = cwd or log_file.parent
+        self.extra_arguments = extra_arguments
+        self.probe_headers = dict(probe_headers or {})
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> LiveServer:
@@ -56,17 +73,16 @@ class LiveServer:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def start(self) -> None:
-        command = [
-            str(Path(sys.executable).with_name("hypercorn")),
-            "--config", str(HYPERCORN_CONFIG),
-            "--bind", f"127.0.0.1:{self.port}",
-        ]
+    def arguments(self) -> list[str]:
+        arguments = [str(self.command), "serve", "--bind", f"127.0.0.1:{self.port}", "--app", self.app]
         if self.workers is not None:
-            command += ["--workers", str(self.workers)]
+            arguments += ["--workers", str(self.workers)]
+        return arguments + list(self.extra_arguments)
+
+    def start(self) -> None:
         with self.log_file.open("ab") as log:
             self.process = subprocess.Popen(
-                [*command, self.app], cwd=ROOT, env=self.environment,
+                self.arguments(), cwd=self.cwd, env=self.environment,
                 stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
             )
         self._wait_until_serving()
@@ -98,16 +114,16 @@ class LiveServer:
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise RuntimeError(f"hypercorn exited at start-up:\n{self.log_file.read_text()[-2000:]}")
+                raise RuntimeError(f"the server exited at start-up:\n{self.log_file.read_text()[-2000:]}")
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                connection.request("GET", "/login")
+                connection.request("GET", "/login", headers=self.probe_headers)
                 if connection.getresponse().status == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.1)
-        raise RuntimeError(f"hypercorn did not answer within {seconds}s")
+        raise RuntimeError(f"the server did not answer within {seconds}s")
 
     def url(self, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.port}{path}"

@@ -1,0 +1,49 @@
+"""Where the site lives: the hosts it answers to, and HTTPS in production.
+
+- A request whose Host is not PUBLIC_URL's (or one in ALLOWED_HOSTS) gets 400 before anything
+  else runs, so no answer ever carries a forged Host back (in a redirect, say). With neither
+  set, as in development, every host is answered.
+- In production a page asked for over plain HTTP (after ``proxies`` has said how the client
+  connected) is redirected to the same path at PUBLIC_URL; a form posted over plain HTTP
+  cannot carry the Secure cookies, so it gets a page that says the site needs HTTPS.
+"""
+from __future__ import annotations
+
+import logging
+
+from quart import Quart, abort, redirect, request
+from quart.typing import ResponseReturnValue
+from werkzeug.exceptions import BadRequest
+
+log = logging.getLogger(__name__)
+
+
+class InsecureRequest(BadRequest):
+    description = (
+        "This site must be served over HTTPS, and this form arrived over plain HTTP. "
+        "If a proxy terminates TLS in front of the app, list its address in TRUSTED_PROXIES."
+    )
+
+
+def init_app(app: Quart) -> None:
+    """Register before anything else that looks at a request (CSRF, the sign-in)."""
+    allowed_hosts = app.config["ALLOWED_HOSTS"]
+    production = app.config["QUARTAUTH_ENV"] == "production"
+    public_url = app.config["PUBLIC_URL"]
+
+    @app.before_request
+    async def check_host_and_scheme() -> ResponseReturnValue | None:
+        if allowed_hosts and request.host.lower() not in allowed_hosts:
+            abort(400)
+        if production and request.scheme != "https":
+            if request.method in ("GET", "HEAD"):
+                path = request.full_path if request.query_string else request.path
+                return redirect(public_url + path, 308)
+            raise InsecureRequest()
+        return None
+
+    if production and not app.config["TRUSTED_PROXIES"]:
+        log.warning(
+            "Production with no TRUSTED_PROXIES: unless hypercorn itself serves TLS, every form "
+            "will be refused as sent over plain HTTP. Set TRUSTED_PROXIES to the proxy's address."
+        )

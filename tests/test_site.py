@@ -1,0 +1,83 @@
+"""Production answers only its own host, and only over HTTPS."""
+from __future__ import annotations
+
+import pytest
+from quart import Quart
+
+from quartauth import create_app
+
+from .helpers import csrf_token_in, page_text, production_settings
+
+HOST = "auth.example.com"
+
+
+@pytest.fixture
+async def production_app(migrated_database_url: str):  # type: ignore[no-untyped-def]
+    app = create_app(production_settings(
+        DATABASE_URL=migrated_database_url, PUBLIC_URL=f"https://{HOST}", ALLOWED_HOSTS="www.example.com",
+        BCRYPT_ROUNDS=4, TRUSTED_PROXIES="127.0.0.1",
+    ))
+    async with app.test_app():
+        yield app
+
+
+async def get(app: Quart, path: str, *, host: str = HOST, scheme: str = "https"):  # type: ignore[no-untyped-def]
+    return await app.test_client().get(path, headers={"Host": host}, scheme=scheme)
+
+
+@pytest.mark.parametrize("path", ["/login", "/static//style.css", "/no-such-page", "/"])
+async def test_a_forged_host_gets_400_and_is_never_echoed(production_app, path):
+    response = await get(production_app, path, host="evil.example")
+
+    assert response.status_code == 400
+    assert "evil.example" not in await page_text(response)
+    assert "evil.example" not in str(response.headers)
+
+
+@pytest.mark.parametrize("host", [HOST, "www.example.com", "AUTH.example.com"])
+async def test_the_public_host_and_the_allowed_ones_are_answered(production_app, host):
+    assert (await get(production_app, "/login", host=host)).status_code == 200
+
+
+async def test_a_page_over_plain_http_is_sent_to_https(production_app):
+    response = await get(production_app, "/login?next=/account", scheme="http")
+
+    assert response.status_code == 308
+    assert response.headers["Location"] == f"https://{HOST}/login?next=/account"
+
+
+async def test_a_form_posted_over_plain_http_says_the_site_needs_https(production_app):
+    client = production_app.test_client()
+    token = csrf_token_in(await page_text(await client.get("/login", headers={"Host": HOST}, scheme="https")))
+
+    response = await client.post(
+        "/login", form={"csrf_token": token, "email": "a@example.com", "password": "x" * 10},
+        headers={"Host": HOST}, scheme="http",
+    )
+
+    html = await page_text(response)
+    assert response.status_code == 400
+    assert "must be served over HTTPS" in html and "TRUSTED_PROXIES" in html
+    assert "The form had expired" not in html
+
+
+async def test_production_sets_host_only_cookies_on_https(production_app):
+    client = production_app.test_client()
+    response = await client.get("/login", headers={"Host": HOST}, scheme="https")
+
+    [cookie] = response.headers.getlist("Set-Cookie")
+    assert cookie.startswith("__Host-quartauth_csrf=")
+    assert "Secure" in cookie and "Path=/" in cookie and "Domain" not in cookie
+
+
+def test_production_without_trusted_proxies_warns_once_at_start_up(migrated_database_url, caplog):
+    create_app(production_settings(DATABASE_URL=migrated_database_url))
+
+    warnings = [record for record in caplog.records if "TRUSTED_PROXIES" in record.getMessage()]
+    assert len(warnings) == 1 and warnings[0].levelname == "WARNING"
+
+
+async def test_development_answers_any_host(client):
+    response = await client.get("/login", headers={"Host": "laptop.local:5000"})
+
+    assert response.status_code == 200
