@@ -1,11 +1,13 @@
-"""The quartauth command: migrate and create-admin."""
+"""The quartauth command: migrate, create-admin, --version (serve: tests/test_serving.py)."""
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
 
 import pytest
 from click.testing import CliRunner
 
+import quartauth
 from quartauth.cli import main
 from quartauth.db import connect
 from quartauth.repository.users import User, select_user_by_email
@@ -94,3 +96,27 @@ def test_create_admin_on_an_unmigrated_database_says_to_migrate(database_url):
 
     assert result.exit_code != 0
     assert "quartauth migrate" in result.output
+
+
+def test_create_admin_checks_the_email_before_asking_for_the_password(migrated_database_url):
+    # Piped without --email: the first line is taken as the email, and it is not one.
+    result = run(migrated_database_url, "create-admin", input=f"{PASSWORD}\n{PASSWORD}\n")
+
+    assert result.exit_code != 0
+    assert "email" in result.output.lower() and "Password is required" not in result.output
+    assert "Password:" not in result.output
+
+
+def test_create_admin_piped_nothing_without_email_says_an_email_is_required(migrated_database_url):
+    result = run(migrated_database_url, "create-admin", input="")
+
+    assert result.exit_code != 0
+    assert "an email is required: pass --email" in result.output
+
+
+def test_version_names_the_installed_version():
+    result = CliRunner().invoke(main, ["--version"])
+
+    assert result.exit_code == 0
+    assert result.output.strip() == f"quartauth, version {quartauth.__version__}"
+    assert quartauth.__version__ == importlib.metadata.version("quartauth")

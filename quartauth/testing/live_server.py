@@ -41,6 +41,8 @@ class LiveServer:
 
     ``command`` is the ``quartauth`` program to run (this Python's by default), ``cwd`` the
     folder it runs in (the log's), ``probe_headers`` what the start-up probe sends along.
+    The server gets this process's environment with ``environment`` on top, or with
+    ``inherit_environment=False`` only ``environment``.
     """
 
     def __init__(
@@ -54,9 +56,10 @@ class LiveServer:
         cwd: Path | None = None,
         extra_arguments: tuple[str, ...] = (),
         probe_headers: Mapping[str, str] | None = None,
+        inherit_environment: bool = True,
     ) -> None:
         self.port = free_port()
-        self.environment = {**os.environ, **environment}
+        self.environment = {**(os.environ if inherit_environment else {}), **environment}
         self.log_file = log_file
         self.app = app
         self.workers = workers

@@ -1,0 +1,104 @@
+"""quartauth serve: the shipped settings, a socket per worker, and a busy port refused."""
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from quartauth import serving
+from quartauth.testing.live_server import app_server
+
+QUARTAUTH = Path(sys.executable).with_name("quartauth")
+
+
+def test_the_shipped_settings_are_the_tuned_ones():
+    plan = serving.plan()
+
+    assert plan.config.worker_class == "uvloop"
+    assert plan.config.workers == 2 and plan.config.bind == ["127.0.0.1:5000"]
+    assert plan.worker_binds == ()
+
+
+def test_options_override_the_file():
+    plan = serving.plan(binds=["127.0.0.1:6000"], workers=3, worker_bind="127.0.0.1:6101")
+
+    assert plan.config.bind == ["127.0.0.1:6000"] and plan.config.workers == 3
+    assert plan.worker_binds == ("127.0.0.1:6101", "127.0.0.1:6102", "127.0.0.1:6103")
+
+
+def test_worker_binds_can_be_unix_sockets():
+    plan = serving.plan(workers=2, worker_bind="unix:/run/quartauth/worker-{n}.sock")
+
+    assert plan.worker_binds == ("unix:/run/quartauth/worker-1.sock", "unix:/run/quartauth/worker-2.sock")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"workers": 0}, "at least 1"),
+        ({"worker_bind": "no-port"}, "--worker-bind must be HOST:FIRST_PORT"),
+        ({"binds": ["unix:/tmp/x.sock"]}, "serve listens on host:port"),
+    ],
+)
+def test_bad_options_are_refused_with_a_reason(options, message):
+    with pytest.raises(serving.ServeError, match=message):
+        serving.plan(**options)
+
+
+def test_a_missing_config_file_is_refused(tmp_path):
+    with pytest.raises(serving.ServeError, match="cannot read"):
+        serving.plan(tmp_path / "missing.toml")
+
+
+def listeners(port: int, expected: int) -> list[str]:
+    """The listening sockets on ``port``, once ``expected`` are there (workers start one by one)."""
+    deadline = time.monotonic() + 20
+    while True:
+        found = subprocess.run(
+            ["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+        if len(found) >= expected or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def test_each_worker_listens_on_a_socket_of_its_own(tmp_path):
+    with app_server(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path) as server:
+        found = listeners(server.port, expected=2)
+        parent = server.process.pid
+
+    # Two listening sockets on the one port, each held by a different worker (and the parent).
+    holders = [set(map(int, re.findall(r"pid=(\d+)", line))) - {parent} for line in found]
+    assert len(found) == 2
+    assert all(len(workers) == 1 for workers in holders) and holders[0] != holders[1]
+
+
+def test_a_port_in_use_is_an_error_that_names_it(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        result = subprocess.run(
+            [str(QUARTAUTH), "serve", "--bind", f"127.0.0.1:{port}"],
+            capture_output=True, text=True, timeout=30, cwd=tmp_path,
+            env={"QUARTAUTH_ENV": "testing", "PATH": "/usr/bin:/bin"},
+        )
+
+    assert result.returncode != 0
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+
+
+def test_a_second_server_on_the_same_port_is_refused(tmp_path):
+    with app_server(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path) as server:
+        result = subprocess.run(
+            server.arguments(), capture_output=True, text=True, timeout=30, cwd=tmp_path, env=server.environment
+        )
+
+    assert result.returncode != 0
+    assert f"port {server.port} on 127.0.0.1 is already in use" in result.stderr
