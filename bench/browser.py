@@ -24,7 +24,8 @@ class Browser:
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = dict(PROXY_HEADERS)
+        # A browser names the page a form came from; over HTTPS the CSRF check wants it.
+        headers = {**PROXY_HEADERS, "Referer": f"https://127.0.0.1:{self.port}/"}
         if self.cookies:
             headers["Cookie"] = self.cookie_header()
         body = None

@@ -19,5 +19,7 @@ function request()
   return wrk.format("POST", "/login", with_proxy_headers({
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = form.cookie,
+    -- A browser names the page the form came from; over HTTPS the CSRF check wants it.
+    ["Referer"] = "https://" .. wrk.host .. ":" .. wrk.port .. "/login",
   }), form.body)
 end
