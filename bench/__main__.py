@@ -21,11 +21,15 @@ import bcrypt
 
 from quartauth.db import migrations
 from quartauth.testing import throwaway_postgres
+from quartauth.testing.live_server import free_port
+from quartauth.testing.nginx import free_port_run, make_certificate, running_nginx, site_for
 
-from . import report, seed, wrk
+from . import balance, report, seed, wrk
 from .app import BASELINE_PATH
 from .browser import Browser
-from .server import bench_server, configured_workers, worker_memory_mb
+from .server import ROOT, bench_server, configured_workers, worker_memory_mb, worker_pids
+
+NGINX_SITE = ROOT / "deploy" / "nginx-quartauth.conf"
 
 SMALL_USER_COUNT = 1_000
 LARGE_USER_COUNT = 1_000_000
@@ -56,6 +60,8 @@ class DialectResult:
     login_latency_small: wrk.Load
     login_latency_large: wrk.Load
     worker_memory_mb: list[float]
+    balance_direct: balance.Balance
+    balance_nginx: balance.Balance
 
     @property
     def failures(self) -> int:
@@ -63,7 +69,7 @@ class DialectResult:
             self.baseline, self.pages, self.logins, self.mixed_pages, self.mixed_logins,
             self.login_latency_small, self.login_latency_large,
         )
-        return sum(load.failures for load in loads)
+        return sum(load.failures for load in loads) + self.balance_direct.failures + self.balance_nginx.failures
 
 
 def bcrypt_limit(rounds: int, threads: int, seconds: float) -> float:
@@ -131,7 +137,15 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
     asyncio.run(migrations.migrate_url(url))
     asyncio.run(seed.add_users(url, 1, SMALL_USER_COUNT, hashed))
     baseline_file = workdir / f"{name}-home.html"
-    with bench_server(url, baseline_file, workdir / f"{name}-server.log", rounds) as server:
+    workers = configured_workers()
+    first_worker_port = free_port_run(workers)
+    worker_ports = [first_worker_port + index for index in range(workers)]
+    nginx_port, nginx_http_port = free_port(), free_port()
+    server = bench_server(
+        url, baseline_file, workdir / f"{name}-server.log", rounds, worker_ports=worker_ports, nginx_port=nginx_port
+    )
+    site = site_for(NGINX_SITE, workdir, tls_port=nginx_port, http_port=nginx_http_port, worker_ports=worker_ports)
+    with server, running_nginx(site, workdir):
         forms = str(write_login_forms(server.port, workdir / f"{name}-logins.tsv"))
         cookie_file, home = write_signed_in_cookies(server.port, workdir / f"{name}-cookies.txt")
         cookies = str(cookie_file)
@@ -142,6 +156,12 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
         wrk.run(baseline_url, "get.lua", connections=PAGE_CONNECTIONS, seconds=WARM_UP_SECONDS)
         wrk.run(home_url, "signed_in.lua", cookies, connections=PAGE_CONNECTIONS, seconds=WARM_UP_SECONDS)
         baseline, pages = pages_in_rounds(baseline_url, home_url, cookies)
+
+        print(f"[{name}] balance: {balance.RUNS} runs of {balance.CONNECTIONS} connections, direct and through nginx", flush=True)
+        pids = worker_pids(server)
+        balance_direct = balance.measure(home_url, baseline_url, cookies, pids, [server.port])
+        nginx_url = f"https://127.0.0.1:{nginx_port}"
+        balance_nginx = balance.measure(f"{nginx_url}/", f"{nginx_url}{BASELINE_PATH}", cookies, pids, worker_ports)
 
         print(f"[{name}] logins at saturation", flush=True)
         logins = wrk.run(login_url, "login.lua", forms, connections=LOGIN_CONNECTIONS, seconds=LOGIN_SECONDS)
@@ -160,12 +180,14 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
 
         memory = worker_memory_mb(server)
     return DialectResult(
-        name, baseline, pages, logins, mixed_pages, mixed_logins, latency_small, latency_large, memory
+        name, baseline, pages, logins, mixed_pages, mixed_logins, latency_small, latency_large, memory,
+        balance_direct, balance_nginx,
     )
 
 
 def main() -> int:
     wrk.ensure_installed()
+    wrk.ensure_installed("nginx")
     rounds = int(os.environ.get("BCRYPT_ROUNDS", "12"))
     workers = configured_workers()
     print(f"bcrypt limit: cost {rounds}, {workers} threads, {LIMIT_SECONDS}s", flush=True)
@@ -175,6 +197,7 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="quartauth-bench-") as directory:
         workdir = Path(directory)
+        make_certificate(workdir)
         results.append(bench_database("sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}", rounds, hashed, workdir))
         unreachable = asyncio.run(throwaway_postgres.unreachable_reason(seed.POSTGRES_ADMIN_URL))
         if unreachable is None:

@@ -21,17 +21,23 @@ def configured_workers() -> int:
     return int(tomllib.loads(DEFAULT_CONFIG.read_text()).get("workers", 1))
 
 
-def bench_server(database_url: str, baseline_file: Path, log_file: Path, rounds: int) -> LiveServer:
+def bench_server(
+    database_url: str, baseline_file: Path, log_file: Path, rounds: int, *, worker_ports: list[int], nginx_port: int
+) -> LiveServer:
+    """Workers also listen on ``worker_ports`` (for nginx, as deploy/ sets it up), and the
+    app answers the host nginx is reached at, 127.0.0.1:``nginx_port``."""
     environment = {
         "QUARTAUTH_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": database_url,
         "BCRYPT_ROUNDS": str(rounds),
         "TRUSTED_PROXIES": "127.0.0.1",
+        "ALLOWED_HOSTS": f"127.0.0.1:{nginx_port}",
         "BENCH_BASELINE_FILE": str(baseline_file),
     }
     server = LiveServer(
-        environment, log_file, app="bench.app:create_bench_app()", cwd=ROOT, probe_headers=PROXY_HEADERS
+        environment, log_file, app="bench.app:create_bench_app()", cwd=ROOT, probe_headers=PROXY_HEADERS,
+        extra_arguments=("--worker-bind", f"127.0.0.1:{worker_ports[0]}"),
     )
     server.environment["PUBLIC_URL"] = f"https://127.0.0.1:{server.port}"
     return server

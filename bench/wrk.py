@@ -31,16 +31,17 @@ class Load:
         return self.server_errors + self.socket_errors
 
 
-def ensure_installed() -> str:
-    found = shutil.which("wrk")
+def ensure_installed(program: str = "wrk") -> str:
+    """The path of ``program`` (wrk, nginx: Debian packages of the same name), installed if missing."""
+    found = shutil.which(program, path=f"{os.environ.get('PATH', '')}:/usr/sbin")
     if found:
         return found
-    print("wrk is missing; installing it with apt-get", flush=True)
+    print(f"{program} is missing; installing it with apt-get", flush=True)
     subprocess.run(["apt-get", "update", "-qq"], check=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
-    found = shutil.which("wrk")
+    subprocess.run(["apt-get", "install", "-y", "-qq", program], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    found = shutil.which(program, path=f"{os.environ.get('PATH', '')}:/usr/sbin")
     if not found:
-        raise RuntimeError("wrk could not be installed")
+        raise RuntimeError(f"{program} could not be installed")
     return found
 
 

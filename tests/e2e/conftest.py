@@ -22,6 +22,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# A small phone and a laptop: every journey runs at both widths.
+VIEWPORT_WIDTHS = (375, 1280)
 
 
 def _require_chromium() -> None:
@@ -93,10 +95,20 @@ class Visit:
     def text(self) -> str:
         return self.page.inner_text("body")  # type: ignore[attr-defined]
 
+    @property
+    def width(self) -> int:
+        return int(self.page.viewport_size["width"])  # type: ignore[attr-defined]
 
-@pytest.fixture
+    def focused_field(self) -> str | None:
+        return self.page.evaluate("document.activeElement && document.activeElement.name")  # type: ignore[attr-defined]
+
+    def overflows_sideways(self) -> bool:
+        return bool(self.page.evaluate("document.documentElement.scrollWidth > window.innerWidth"))  # type: ignore[attr-defined]
+
+
+@pytest.fixture(params=VIEWPORT_WIDTHS, ids=lambda width: f"{width}px")
 def visit(browser, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Visit]:  # type: ignore[no-untyped-def]
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": request.param, "height": 800})
     page = context.new_page()
     name = re.sub(r"[^A-Za-z0-9_]+", "-", request.node.name)
     visit = Visit(page, live_server, name)

@@ -70,6 +70,57 @@ def test_sign_up_mistakes_are_shown_beside_the_fields(visit):
     assert "Passwords must match." in text
 
 
+def test_the_password_rule_shows_before_the_first_submit(visit):
+    visit.goto("/register")
+
+    rule = visit.page.locator("#password-hint")
+    assert rule.is_visible() and "At least 8 characters" in rule.inner_text()
+    assert visit.focused_field() == "email"
+
+
+def test_after_a_failed_submit_the_first_field_with_an_error_has_the_focus(visit):
+    sign_up(visit, new_email(), "short", "short")
+
+    assert visit.focused_field() == "password"
+    marked = visit.page.locator(".field.has-error")
+    assert marked.count() == 1
+    # Marked by more than colour: words before the message, and a thick rule beside the field.
+    assert marked.locator(".field-errors li").inner_text().startswith("Error: ")
+    assert marked.evaluate("element => getComputedStyle(element).borderLeftWidth") == "4px"
+    assert visit.page.get_by_label("Password", exact=True).get_attribute("aria-invalid") == "true"
+
+
+def test_the_header_names_each_action_once_and_never_wraps(visit):
+    email = f"a-rather-long-name.{next(_numbers)}@subdomain.of.an-example-organisation.example.com"
+    visit.goto("/login")
+    header = visit.page.locator("header nav")
+    assert [header.get_by_role("link", name=name).count() for name in ("Log in", "Sign up")] == [1, 1]
+
+    sign_up(visit, email)
+
+    assert header.get_by_role("link", name="Account", exact=True).is_visible()
+    assert header.get_by_role("button", name="Log out").is_visible()
+    who = header.locator(".who")
+    assert who.get_attribute("title") == email
+    one_line = visit.page.evaluate("parseFloat(getComputedStyle(document.querySelector('.nav')).lineHeight)")
+    assert header.bounding_box()["height"] < 2.5 * one_line  # one row of links, no wrapping
+    if visit.width == 375:  # shortened with an ellipsis on a phone
+        assert who.evaluate("element => element.scrollWidth > element.clientWidth")
+        assert who.evaluate("element => getComputedStyle(element).textOverflow") == "ellipsis"
+    assert not visit.overflows_sideways()
+
+
+def test_home_says_when_this_sign_in_started_and_leads_to_the_account(visit):
+    email = new_email()
+    sign_up(visit, email)
+
+    assert f"Welcome {email}!" in visit.text()
+    assert "You signed in on this browser on" in visit.text()
+    visit.page.locator("main").get_by_role("link", name="Your account").click()
+    visit.snap()
+    assert visit.page.url == visit.server.url("/account")
+
+
 def test_remember_me_keeps_the_sign_in_for_weeks(visit):
     email = new_email()
     sign_up(visit, email)
@@ -104,7 +155,7 @@ def test_the_account_page_shows_who_is_signed_in(visit):
     email = new_email()
     sign_up(visit, email)
 
-    visit.page.get_by_role("link", name=email).click()
+    visit.page.locator("header").get_by_role("link", name="Account", exact=True).click()
     visit.snap()
 
     assert visit.page.url == visit.server.url("/account")
