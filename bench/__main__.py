@@ -159,9 +159,8 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
 
         print(f"[{name}] balance: {balance.RUNS} runs of {balance.CONNECTIONS} connections, direct and through nginx", flush=True)
         pids = worker_pids(server)
-        balance_direct = balance.measure(home_url, baseline_url, cookies, pids, [server.port])
-        nginx_url = f"https://127.0.0.1:{nginx_port}"
-        balance_nginx = balance.measure(f"{nginx_url}/", f"{nginx_url}{BASELINE_PATH}", cookies, pids, worker_ports)
+        balance_direct = balance.measure(home_url, cookies, pids, [server.port])
+        balance_nginx = balance.measure(f"https://127.0.0.1:{nginx_port}/", cookies, pids, worker_ports)
 
         print(f"[{name}] logins at saturation", flush=True)
         logins = wrk.run(login_url, "login.lua", forms, connections=LOGIN_CONNECTIONS, seconds=LOGIN_SECONDS)

@@ -1,67 +1,64 @@
-"""Every worker does its share: the busiest worker's part of the connections, and how much
-the page rate moves, over back-to-back runs of the same load.
-
-A shared machine's own speed swings by a fifth from one few-second run to the next, which
-would drown what an unfair spread of connections costs. So, as for target 3, each run of
-signed-in pages follows a short run of the baseline route through the same path, and the
-rate that must hold steady is pages per baseline; the raw rates are reported beside it.
-"""
+"""Every worker does its share: over back-to-back runs of the same load, the busiest
+worker's part of the connections and of the CPU time, and how much the page rate moves."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import wrk
 
 RUNS = 5
-SECONDS = 3
-BASELINE_SECONDS = 2
+SECONDS = 5
 CONNECTIONS = 32
 SAMPLE_AFTER_SECONDS = 1.0
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
 class Balance:
-    busiest_shares: list[float]  # per run: the busiest worker's part of the app's connections
+    connection_shares: list[float]  # per run: the busiest worker's part of the app's connections
+    cpu_shares: list[float]  # per run: the busiest worker's part of the workers' CPU time
     rates: list[float]  # per run: signed-in pages per second
-    baseline_rates: list[float]  # per run: the baseline route just before, same path
     failures: int
 
     @property
-    def worst_share(self) -> float:
-        return max(self.busiest_shares)
+    def worst_connection_share(self) -> float:
+        return max(self.connection_shares)
+
+    @property
+    def worst_cpu_share(self) -> float:
+        return max(self.cpu_shares)
 
     @property
     def rate_spread(self) -> float:
-        """(fastest - slowest) / mean of pages per baseline, over the runs."""
-        return _spread([rate / baseline for rate, baseline in zip(self.rates, self.baseline_rates)])
-
-    @property
-    def raw_rate_spread(self) -> float:
-        return _spread(self.rates)
+        """(fastest - slowest) / mean, over the runs."""
+        return (max(self.rates) - min(self.rates)) / (sum(self.rates) / len(self.rates))
 
 
-def _spread(values: list[float]) -> float:
-    return (max(values) - min(values)) / (sum(values) / len(values))
-
-
-def measure(home_url: str, baseline_url: str, cookies: str, worker_pids: Sequence[int], app_ports: Sequence[int]) -> Balance:
-    shares, rates, baselines, failures = [], [], [], 0
+def measure(url: str, cookies: str, worker_pids: Sequence[int], app_ports: Sequence[int]) -> Balance:
+    connection_shares, cpu_shares, rates, failures = [], [], [], 0
     for _ in range(RUNS):
-        baseline = wrk.run(baseline_url, "get.lua", connections=CONNECTIONS, seconds=BASELINE_SECONDS)
-        process = wrk.start(home_url, "signed_in.lua", cookies, connections=CONNECTIONS, seconds=SECONDS)
+        cpu_before = [cpu_seconds(pid) for pid in worker_pids]
+        process = wrk.start(url, "signed_in.lua", cookies, connections=CONNECTIONS, seconds=SECONDS)
         time.sleep(SAMPLE_AFTER_SECONDS)
-        counts = connections_per_worker(worker_pids, app_ports)
+        connections = connections_per_worker(worker_pids, app_ports)
         load = wrk.finish(process)
-        total = sum(counts.values())
-        shares.append(max(counts.values()) / total if total else 1.0)
+        cpu_used = [cpu_seconds(pid) - before for pid, before in zip(worker_pids, cpu_before)]
+        connection_shares.append(_busiest_share(list(connections.values())))
+        cpu_shares.append(_busiest_share(cpu_used))
         rates.append(load.success_rate)
-        baselines.append(baseline.success_rate)
-        failures += load.failures + baseline.failures
-    return Balance(shares, rates, baselines, failures)
+        failures += load.failures
+    return Balance(connection_shares, cpu_shares, rates, failures)
+
+
+def _busiest_share(amounts: list[float]) -> float:
+    total = sum(amounts)
+    return max(amounts) / total if total else 1.0
 
 
 def connections_per_worker(worker_pids: Sequence[int], app_ports: Sequence[int]) -> dict[int, int]:
@@ -77,3 +74,9 @@ def connections_per_worker(worker_pids: Sequence[int], app_ports: Sequence[int])
             if pid in counts:
                 counts[pid] += 1
     return counts
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS

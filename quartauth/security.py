@@ -44,11 +44,11 @@ def init_app(app: Quart) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        # Every page differs by who is signed in, which the cookies say.
-        response.vary.add("Cookie")
         if request.endpoint != "static":
-            # Pages show who is signed in: no shared or back-button cache may keep them.
+            # Pages show who is signed in, which the cookies say: no shared or back-button
+            # cache may keep them, nor mistake one person's page for another's.
             headers.setdefault("Cache-Control", "no-store")
+            response.vary.add("Cookie")
         if app.config["QUARTAUTH_ENV"] == "production":
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         return response
