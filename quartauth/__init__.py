@@ -37,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
 
     app.asgi_app = TrustedProxies(app.asgi_app, config["TRUSTED_PROXIES"])  # type: ignore[method-assign]
     site.init_app(app)  # first: a forged Host or plain HTTP goes no further
+    site.warn_at_start_up(config)
     csrf.init_app(app)
     signed_in.init_app(app)
     security.init_app(app)

@@ -9,9 +9,9 @@ from typing import NoReturn
 
 import click
 
+from . import __version__, serving, site
 from .config import ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from . import __version__, serving
 from .services import passwords, users
 from .services.emails import InvalidEmail, normalize_email
 from .services.passwords import PasswordHasher
@@ -43,8 +43,10 @@ def serve(binds: tuple[str, ...], workers: int | None, worker_bind: str | None, 
     every command; run `quartauth migrate` first.
     """
     try:
-        config = load_config()
-        sys.exit(serving.serve(serving.plan(config_file, app=app, binds=binds, workers=workers, worker_bind=worker_bind)))
+        plan = serving.plan(config_file, app=app, binds=binds, workers=workers, worker_bind=worker_bind)
+        # Bad settings stop here, once, rather than in every worker.
+        site.warn_at_start_up(load_config())
+        sys.exit(serving.serve(plan))
     except (ConfigError, serving.ServeError) as error:
         _fail(str(error))
 
@@ -58,12 +60,15 @@ def create_admin(email: str | None) -> None:
     is read from there instead: a line with the password, optionally a second to confirm it.
     """
     answers = _Answers()
+    email_from_input = email is None
     if email is None:
         email = answers.ask("Email", missing="an email is required: pass --email, or give it as the first line")
     try:
         normalized = normalize_email(email)
     except InvalidEmail as error:
-        _fail(f"{error} (email: {email!r})")
+        # What was typed is not repeated: piped without --email, it may be a password.
+        hint = " (without --email, the first line is taken as the email)" if email_from_input else ""
+        _fail(f"{error}{hint}")
     password = answers.ask("Password", secret=True)
     confirmation = answers.ask_optional("Repeat password", secret=True)
     if confirmation is not None and confirmation != password:

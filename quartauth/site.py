@@ -10,12 +10,18 @@
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Mapping
+from typing import Any
 
 from quart import Quart, abort, redirect, request
 from quart.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest
 
 log = logging.getLogger(__name__)
+# Set once the warning below is logged, so that the workers `quartauth serve` starts
+# (which inherit the environment) do not each log it again.
+_WARNED = "QUARTAUTH_START_UP_WARNING_LOGGED"
 
 
 class InsecureRequest(BadRequest):
@@ -42,8 +48,14 @@ def init_app(app: Quart) -> None:
             raise InsecureRequest()
         return None
 
-    if production and not app.config["TRUSTED_PROXIES"]:
-        log.warning(
-            "Production with no TRUSTED_PROXIES: unless hypercorn itself serves TLS, every form "
-            "will be refused as sent over plain HTTP. Set TRUSTED_PROXIES to the proxy's address."
-        )
+
+def warn_at_start_up(config: Mapping[str, Any]) -> None:
+    """One warning, once, when production has no proxy to say that clients came over HTTPS."""
+    if config["QUARTAUTH_ENV"] != "production" or config["TRUSTED_PROXIES"] or os.environ.get(_WARNED):
+        return
+    log.warning(
+        "Production with no TRUSTED_PROXIES: unless hypercorn itself serves TLS, pages will be "
+        "redirected to HTTPS and every form refused as sent over plain HTTP. Put a TLS-terminating "
+        "proxy in front and set TRUSTED_PROXIES to its address."
+    )
+    os.environ[_WARNED] = "1"

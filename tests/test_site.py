@@ -70,11 +70,20 @@ async def test_production_sets_host_only_cookies_on_https(production_app):
     assert "Secure" in cookie and "Path=/" in cookie and "Domain" not in cookie
 
 
-def test_production_without_trusted_proxies_warns_once_at_start_up(migrated_database_url, caplog):
+def test_production_without_trusted_proxies_warns_once_at_start_up(migrated_database_url, caplog, monkeypatch):
+    monkeypatch.setenv("QUARTAUTH_START_UP_WARNING_LOGGED", "")  # as in a fresh process; undone after
     create_app(production_settings(DATABASE_URL=migrated_database_url))
+    create_app(production_settings(DATABASE_URL=migrated_database_url))  # a second worker
 
     warnings = [record for record in caplog.records if "TRUSTED_PROXIES" in record.getMessage()]
     assert len(warnings) == 1 and warnings[0].levelname == "WARNING"
+
+
+def test_production_behind_a_trusted_proxy_does_not_warn(migrated_database_url, caplog, monkeypatch):
+    monkeypatch.setenv("QUARTAUTH_START_UP_WARNING_LOGGED", "")  # as in a fresh process; undone after
+    create_app(production_settings(DATABASE_URL=migrated_database_url, TRUSTED_PROXIES="127.0.0.1"))
+
+    assert not [record for record in caplog.records if "TRUSTED_PROXIES" in record.getMessage()]
 
 
 async def test_development_answers_any_host(client):
