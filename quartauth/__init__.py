@@ -1,6 +1,7 @@
 """quartauth: email and password sign-in, on Quart and plain SQL."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -12,6 +13,7 @@ from .proxies import TrustedProxies
 from .blueprints import account, auth, core, errors
 from .config import load_config
 from .db import connect, migrations
+from .services import browsers
 from .services.passwords import PasswordHasher
 
 try:
@@ -50,6 +52,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     @app.before_serving
     async def start() -> None:
         await hasher.prepare()
+        await asyncio.to_thread(browsers.warm_up)
         await database.open()
         pending = (await migrations.status(database)).pending
         if pending:

@@ -90,3 +90,27 @@ async def test_development_answers_any_host(client):
     response = await client.get("/login", headers={"Host": "laptop.local:5000"})
 
     assert response.status_code == 200
+
+
+async def sign_up_from(app: Quart, peer: str, forwarded_for: str) -> str:
+    """Sign up over HTTPS from ``peer``, which claims to forward for ``forwarded_for``;
+    answer the address the new session recorded."""
+    client = app.test_client()
+    where = {"headers": {"Host": HOST, "X-Forwarded-For": forwarded_for}, "scheme": "https", "scope_base": {"client": (peer, 40000)}}
+    token = csrf_token_in(await page_text(await client.get("/register", **where)))
+    form = {"csrf_token": token, "email": f"{peer}@example.com", "password": "correct horse battery", "confirm": "correct horse battery"}
+    response = await client.post("/register", form=form, headers={**where["headers"], "Referer": f"https://{HOST}/register"}, scheme="https", scope_base=where["scope_base"])
+    assert response.status_code == 302, await page_text(response)
+    return await page_text(await client.get("/account", **where))
+
+
+async def test_a_sign_in_through_a_trusted_proxy_records_the_client_it_names(production_app):
+    page = await sign_up_from(production_app, "127.0.0.1", "203.0.113.7")
+
+    assert ", from 203.0.113.7" in page
+
+
+async def test_a_forged_forwarded_for_from_anyone_else_records_the_real_peer(production_app):
+    page = await sign_up_from(production_app, "198.51.100.9", "203.0.113.7")
+
+    assert ", from 198.51.100.9" in page and "203.0.113.7" not in page

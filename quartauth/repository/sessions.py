@@ -19,10 +19,19 @@ class Session:
     created_at: datetime
     last_seen_at: datetime
     expires_at: datetime
+    client_address: str | None  # None for sessions older than migration 0002
+    browser: str | None
 
 
 async def insert_session(
-    db: Executor, *, token_hash: str, user_id: int, created_at: datetime, expires_at: datetime
+    db: Executor,
+    *,
+    token_hash: str,
+    user_id: int,
+    created_at: datetime,
+    expires_at: datetime,
+    client_address: str | None,
+    browser: str | None,
 ) -> Session:
     row = await db.fetch_one(
         "sessions/insert_session",
@@ -30,6 +39,8 @@ async def insert_session(
         user_id=user_id,
         created_at=created_at,
         expires_at=expires_at,
+        client_address=client_address,
+        browser=browser,
     )
     assert row is not None
     return Session(**row)
@@ -52,6 +63,8 @@ def _session_with_user(row: Row) -> tuple[Session, User]:
         created_at=row["session_created_at"],
         last_seen_at=row["session_last_seen_at"],
         expires_at=row["session_expires_at"],
+        client_address=row["session_client_address"],
+        browser=row["session_browser"],
     )
     return session, User.from_row(row)
 

@@ -42,12 +42,25 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-async def start_session(db: Database, user: User, *, lifetime: timedelta) -> SignedIn:
-    """A new session for ``user``; its token is for the cookie only."""
+async def start_session(
+    db: Database,
+    user: User,
+    *,
+    lifetime: timedelta,
+    client_address: str | None = None,
+    browser: str | None = None,
+) -> SignedIn:
+    """A new session for ``user``, noting where it began; its token is for the cookie only."""
     now = datetime.now(UTC)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     session = await insert_session(
-        db, token_hash=hash_token(token), user_id=user.id, created_at=now, expires_at=now + lifetime
+        db,
+        token_hash=hash_token(token),
+        user_id=user.id,
+        created_at=now,
+        expires_at=now + lifetime,
+        client_address=client_address,
+        browser=browser,
     )
     await delete_expired_sessions_of_user(db, user.id, now)
     return SignedIn(user=user, session=session, token=token)

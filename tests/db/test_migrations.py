@@ -1,11 +1,17 @@
 """Migrations: in order, once, each in a transaction, per dialect."""
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from quartauth.db import connect, migrations
+from quartauth.repository.sessions import select_sessions_of_user
+from quartauth.repository.users import insert_user, select_user_by_email
+
+# Queries written for the schema as it stood at an older migration.
+OLD_SHAPES = Path(__file__).resolve().parent / "sql"
 
 
 @pytest.fixture
@@ -77,3 +83,37 @@ def test_a_badly_named_migration_is_refused(tmp_path):
     _write(tmp_path, "add_users.sql", "SELECT 1;")
     with pytest.raises(ValueError, match="NNNN_name"):
         migrations.discover("sqlite", tmp_path)
+
+
+async def test_a_database_at_0001_moves_forward_without_losing_a_row(database_url, empty_database):
+    await migrate_to(empty_database, "0001")
+    now = datetime.now(UTC)
+    user = await insert_user(empty_database, email="old@example.com", password_hash="bcrypt_sha256$x", is_admin=True, created_at=now)
+    old_queries = connect(database_url, sql_root=OLD_SHAPES)
+    await old_queries.open()
+    try:
+        await old_queries.execute(
+            "insert_session_as_at_0001", token_hash="hash", user_id=user.id, created_at=now, expires_at=now + timedelta(days=1)
+        )
+    finally:
+        await old_queries.close()
+
+    applied = await migrations.migrate(empty_database)
+
+    assert [migration.version for migration in applied] == ["0002"]
+    assert await select_user_by_email(empty_database, "old@example.com") == user
+    [session] = await select_sessions_of_user(empty_database, user.id)
+    assert session.created_at == now and session.client_address is None and session.browser is None
+
+
+async def migrate_to(database, version: str) -> None:
+    """Apply the migrations up to ``version`` only, as a deployment of that time did."""
+    for migration in migrations.discover(database.dialect):
+        if migration.version > version:
+            break
+        async with database.transaction() as connection:
+            await connection.execute_script(migration.path.read_text(encoding="utf-8"))
+        await database.execute("migrations/create_schema_migrations")
+        await database.execute(
+            "migrations/insert_applied_version", version=migration.version, name=migration.name, applied_at=datetime.now(UTC)
+        )

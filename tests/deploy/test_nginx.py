@@ -18,15 +18,24 @@ pytestmark = pytest.mark.slow
 PASSWORD = "correct horse battery"
 
 
+CLIENT_ADDRESS = "127.0.0.3"  # the browser's; nginx connects to the app from 127.0.0.1
+
+
 def through_nginx(deployment: Deployment) -> httpx.Client:
-    """A browser at the public address, which this test resolves to the machine's nginx.
+    """A browser at the public address (this test resolves it to the machine's nginx),
+    connecting from CLIENT_ADDRESS and trying to pass itself off as someone else.
 
     Like a browser, it says which page a form came from: over HTTPS the CSRF check wants it.
     """
     return httpx.Client(
         base_url=f"https://127.0.0.1:{deployment.tls_port}",
-        headers={"Host": f"{PUBLIC_HOST}:{deployment.tls_port}", "Referer": deployment.url("/")},
-        verify=False,  # the test's certificate is self-signed
+        headers={
+            "Host": f"{PUBLIC_HOST}:{deployment.tls_port}",
+            "Referer": deployment.url("/"),
+            "X-Forwarded-For": "203.0.113.66",
+            "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+        },
+        transport=httpx.HTTPTransport(verify=False, local_address=CLIENT_ADDRESS),  # a self-signed certificate
         timeout=30,
     )
 
@@ -50,6 +59,9 @@ def test_sign_up_and_log_in_through_nginx_with_secure_cookies(deployment):
         logged_in = browser.post("/login", data={"csrf_token": token, "email": "person@example.com", "password": PASSWORD})
         assert logged_in.status_code == 302 and logged_in.headers["Location"] == "/"
         assert "Welcome person@example.com!" in browser.get("/").text
+        # The session recorded the browser's own address: nginx replaced the forged one.
+        account = browser.get("/account").text
+        assert f"Firefox on Linux, from {CLIENT_ADDRESS}" in account and "203.0.113.66" not in account
 
 
 def test_plain_http_at_nginx_is_sent_to_the_https_site(deployment):

@@ -7,6 +7,7 @@ the working directory, never inside the installed package.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,9 @@ pytestmark = pytest.mark.slow
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
+LEFT_OUT_OF_THE_BUILD = (
+    ".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis", "instance", "screenshots",
+)
 
 
 def run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -35,7 +39,10 @@ def run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> s
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bin folder of a fresh virtualenv with quartauth's wheel (and nothing else of ours)."""
     folder = tmp_path_factory.mktemp("wheel")
-    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", folder / "dist", CHECKOUT, cwd=folder)
+    # A copy of the sources, as a fresh clone has them: no build/ left from an earlier build.
+    source = folder / "source"
+    shutil.copytree(CHECKOUT, source, ignore=shutil.ignore_patterns(*LEFT_OUT_OF_THE_BUILD))
+    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", folder / "dist", source, cwd=folder)
     [wheel] = (folder / "dist").glob("quartauth-*.whl")
     run(sys.executable, "-m", "venv", folder / "venv", cwd=folder)
     run(folder / "venv" / "bin" / "python", "-m", "pip", "install", "--quiet", wheel, cwd=folder)

@@ -12,6 +12,7 @@ from ...fastpaths.rendering import render
 from ...repository.users import User
 from ...security import safe_redirect_target
 from ...services import sessions, users
+from ...services.browsers import describe_browser
 from ...services.sessions import SignedIn
 from ...signed_in import current_sign_in, sign_in, sign_out, signed_in_required
 from .forms import LoginForm, LogoutForm, RegisterForm
@@ -91,7 +92,14 @@ async def redirect_to_login(error: Unauthorized) -> ResponseReturnValue:
 
 async def _start_session(user: User, *, remember: bool) -> None:
     lifetime = current_app.config["REMEMBER_LIFETIME" if remember else "SESSION_LIFETIME"]
-    sign_in(await sessions.start_session(extensions.database(), user, lifetime=lifetime), remember=remember)
+    started = await sessions.start_session(
+        extensions.database(),
+        user,
+        lifetime=lifetime,
+        client_address=request.remote_addr,  # the client's, as the trusted proxies report it
+        browser=describe_browser(request.headers.get("User-Agent", "")),
+    )
+    sign_in(started, remember=remember)
 
 
 def _requested_path() -> str:

@@ -1,3 +1,3 @@
-INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
-VALUES (:token_hash, :user_id, :created_at, :created_at, :expires_at)
-RETURNING id, user_id, created_at, last_seen_at, expires_at
+INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client_address, browser)
+VALUES (:token_hash, :user_id, :created_at, :created_at, :expires_at, :client_address, :browser)
+RETURNING id, user_id, created_at, last_seen_at, expires_at, client_address, browser

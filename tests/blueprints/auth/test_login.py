@@ -5,6 +5,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from quartauth.repository.sessions import select_sessions_of_user
+from quartauth.repository.users import select_user_by_email
+
 from ...helpers import PASSWORD, page_text
 
 
@@ -176,3 +179,22 @@ async def test_invalid_utf8_in_a_form_is_a_field_error(auth, client, encoded_ema
 
     assert response.status_code == 200
     assert "The email address contains" in await page_text(response)
+
+
+async def test_a_sign_in_records_where_it_came_from(auth, client, database):
+    await auth.register("person@example.com")
+    await auth.logout()
+    token = await auth.csrf_token("/login")
+
+    await client.post(
+        "/login",
+        form={"csrf_token": token, "email": "person@example.com", "password": PASSWORD},
+        headers={"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"},
+        scope_base={"client": ("203.0.113.9", 50000)},
+    )
+
+    user = await select_user_by_email(database, "person@example.com")
+    newest = (await select_sessions_of_user(database, user.id))[0]
+    assert (newest.browser, newest.client_address) == ("Firefox on Windows", "203.0.113.9")
+    html = await page_text(await client.get("/account"))
+    assert "Firefox on Windows, from 203.0.113.9" in html

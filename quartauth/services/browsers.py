@@ -1,0 +1,35 @@
+"""Browsers as people name them ("Chrome on Linux", "Safari on iPhone"), from a User-Agent.
+
+The parsing is ua-parser's, with its Rust matcher: about 25 µs a header once loaded, which
+``warm_up`` does off the event loop at start-up.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ua_parser import parse
+
+# Longer headers are not a browser's; the rules need no more than this to recognise one.
+MAX_USER_AGENT_LENGTH = 512
+UNKNOWN = "Unknown browser"
+# A phone or tablet is what people call the device; elsewhere, the operating system.
+_DEVICES_BY_NAME = {"iPhone", "iPad"}
+_SYSTEM_NAMES = {"Mac OS X": "macOS", "Chrome OS": "ChromeOS"}
+
+
+@lru_cache(maxsize=1024)
+def describe_browser(user_agent: str) -> str:
+    """"Firefox on Windows", "Safari on iPhone", "curl", or "Unknown browser"."""
+    result = parse(user_agent[:MAX_USER_AGENT_LENGTH])
+    browser = " ".join(word for word in (result.user_agent.family if result.user_agent else "").split() if word != "Mobile")
+    device = result.device.family if result.device else None
+    system = result.os.family if result.os else None
+    place = device if device in _DEVICES_BY_NAME else _SYSTEM_NAMES.get(system or "", system)
+    if not browser:
+        return f"{UNKNOWN} on {place}" if place else UNKNOWN
+    return f"{browser} on {place}" if place else browser
+
+
+def warm_up() -> None:
+    """Load the parser's rules now (a fifth of a second), not in the first sign-in."""
+    describe_browser.__wrapped__("Mozilla/5.0")
