@@ -84,13 +84,14 @@ def serve(plan: Plan) -> int:
     worker_sockets = _listen(plan)
     context = get_context("spawn")
     stop = context.Event()
-    worker_function = _worker_function(plan.config.worker_class)
+    _worker_function(plan.config.worker_class)  # refuse an unknown class before starting any
     # Workers inherit this: a Ctrl-C reaches the whole group, and only this process decides.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     processes = []
     for sockets in worker_sockets:
         process = context.Process(
-            target=worker_function, kwargs={"config": plan.config, "sockets": sockets, "shutdown_event": stop}
+            target=_run_worker, args=(plan.config.worker_class,),
+            kwargs={"config": plan.config, "sockets": sockets, "shutdown_event": stop},
         )
         process.start()
         processes.append(process)
@@ -113,6 +114,13 @@ def serve(plan: Plan) -> int:
         for sock in sockets.insecure_sockets:
             sock.close()
     return exit_code
+
+
+def _run_worker(worker_class: str, **arguments: Any) -> None:
+    """One worker. A SIGTERM sent to the whole group (systemd's stop, say) is left to the
+    parent, which asks every worker to finish its requests and stop (graceful_timeout)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _worker_function(worker_class)(**arguments)
 
 
 def _worker_function(worker_class: str) -> Any:

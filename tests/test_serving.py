@@ -102,3 +102,13 @@ def test_a_second_server_on_the_same_port_is_refused(tmp_path):
 
     assert result.returncode != 0
     assert f"port {server.port} on 127.0.0.1 is already in use" in result.stderr
+
+
+def test_a_sigterm_to_the_whole_group_stops_every_worker_gracefully(tmp_path):
+    server = app_server(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path)
+    with server:
+        listeners(server.port, expected=2)
+    # LiveServer.stop sent SIGTERM to the process group, as systemd does.
+
+    assert server.process.returncode == 0, (tmp_path / "server.log").read_text()[-2000:]
+    assert "Traceback" not in (tmp_path / "server.log").read_text()

@@ -1,6 +1,7 @@
 """Sign up, log in, log out."""
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import quote
 
 from quart import Blueprint, current_app, flash, redirect, request, url_for
@@ -97,7 +98,7 @@ async def _start_session(user: User, *, remember: bool) -> None:
         user,
         lifetime=lifetime,
         client_address=request.remote_addr,  # the client's, as the trusted proxies report it
-        browser=describe_browser(request.headers.get("User-Agent", "")),
+        browser=await asyncio.to_thread(describe_browser, request.headers.get("User-Agent", "")),
     )
     sign_in(started, remember=remember)
 
