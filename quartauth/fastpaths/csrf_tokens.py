@@ -1,7 +1,7 @@
 """``csrf_token()`` in templates: a session's CSRF seed, signed at most once a minute.
 
 Replaces: quart-wtforms' ``generate_csrf`` signs the seed afresh on every page that shows a
-form, and every signed-in page shows the Logout form; signing was a tenth of a page. The
+form, and every signed-in page shows the Log out form; signing was a tenth of a page. The
 signed token is kept per seed for a minute. Seeds change at every sign-in and sign-out
 (``quartauth.csrf.renew_seed``), so a token is never shared between sessions; a token signed
 up to a minute ago is good for 59 of its 60 minutes (``WTF_CSRF_TIME_LIMIT``).
