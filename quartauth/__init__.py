@@ -37,7 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     hasher = PasswordHasher(rounds=config["BCRYPT_ROUNDS"], threads=config["HASH_THREADS"])
     extensions.install(app, database, hasher)
 
-    app.asgi_app = TrustedProxies(app.asgi_app, config["TRUSTED_PROXIES"])  # type: ignore[method-assign]
+    app.asgi_app = TrustedProxies(app.asgi_app, config["TRUSTED_PROXIES"])  # type: ignore[method-assign,assignment]
     site.init_app(app)  # first: a forged Host or plain HTTP goes no further
     site.warn_at_start_up(config)
     csrf.init_app(app)

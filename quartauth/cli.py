@@ -44,8 +44,9 @@ def serve(binds: tuple[str, ...], workers: int | None, worker_bind: str | None, 
     """
     try:
         plan = serving.plan(config_file, app=app, binds=binds, workers=workers, worker_bind=worker_bind)
-        # Bad settings stop here, once, rather than in every worker.
+        # Bad settings and a schema behind the code stop here, once, not in every worker.
         site.warn_at_start_up(load_config())
+        _run_with_database(_require_current_schema)
         sys.exit(serving.serve(plan))
     except (ConfigError, serving.ServeError) as error:
         _fail(str(error))

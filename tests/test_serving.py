@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from quartauth import serving
-from quartauth.testing.live_server import app_server
+from quartauth.testing.live_server import app_server, free_port
 
 QUARTAUTH = Path(sys.executable).with_name("quartauth")
 
@@ -79,6 +79,8 @@ def test_each_worker_listens_on_a_socket_of_its_own(tmp_path):
 
 
 def test_a_port_in_use_is_an_error_that_names_it(tmp_path):
+    environment = {"QUARTAUTH_ENV": "testing", "PATH": "/usr/bin:/bin"}
+    subprocess.run([str(QUARTAUTH), "migrate"], cwd=tmp_path, env=environment, check=True, capture_output=True)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -86,8 +88,7 @@ def test_a_port_in_use_is_an_error_that_names_it(tmp_path):
 
         result = subprocess.run(
             [str(QUARTAUTH), "serve", "--bind", f"127.0.0.1:{port}"],
-            capture_output=True, text=True, timeout=30, cwd=tmp_path,
-            env={"QUARTAUTH_ENV": "testing", "PATH": "/usr/bin:/bin"},
+            capture_output=True, text=True, timeout=30, cwd=tmp_path, env=environment,
         )
 
     assert result.returncode != 0
@@ -112,3 +113,14 @@ def test_a_sigterm_to_the_whole_group_stops_every_worker_gracefully(tmp_path):
 
     assert server.process.returncode == 0, (tmp_path / "server.log").read_text()[-2000:]
     assert "Traceback" not in (tmp_path / "server.log").read_text()
+
+
+def test_serve_on_a_database_behind_the_code_says_to_migrate_and_starts_nothing(tmp_path):
+    result = subprocess.run(
+        [str(QUARTAUTH), "serve", "--bind", f"127.0.0.1:{free_port()}"],
+        capture_output=True, text=True, timeout=30, cwd=tmp_path,
+        env={"QUARTAUTH_ENV": "testing", "PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}"},
+    )
+
+    assert result.returncode != 0
+    assert "run `quartauth migrate` first" in result.stderr and "Traceback" not in result.stderr
