@@ -1,4 +1,4 @@
-"""The ``quartauth`` command: ``migrate``, ``serve`` and ``create-admin``."""
+"""The ``quartauth`` command: ``migrate``, ``serve``, ``prune`` and ``create-admin``."""
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +12,7 @@ import click
 from . import __version__, serving, site
 from .config import ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from .services import passwords, users
+from .services import passwords, sessions, users
 from .services.emails import InvalidEmail, normalize_email
 from .services.passwords import PasswordHasher
 
@@ -28,6 +28,22 @@ def main() -> None:
 def migrate(status: bool) -> None:
     """Apply the migrations not yet applied, each in its own transaction."""
     _run_with_database(_show_status if status else _apply_migrations)
+
+
+@main.command()
+def prune() -> None:
+    """Delete ended sessions (past their latest end or idle too long).
+
+    Sign-ins sweep their own user's ended sessions already; this is for a timer that wants
+    the table tidy, for example daily.
+    """
+
+    async def delete(database: Database) -> None:
+        await _require_current_schema(database)
+        removed = await sessions.prune(database, sessions.utc_now())
+        click.echo(f"deleted {removed} ended session{'' if removed == 1 else 's'}")
+
+    _run_with_database(delete)
 
 
 @main.command()

@@ -9,6 +9,7 @@
 | PUBLIC_URL         | none; required in production                   |
 | ALLOWED_HOSTS      | none: only PUBLIC_URL's host                   |
 | TRUSTED_PROXIES    | none: X-Forwarded-* believed from nobody       |
+| SESSION_IDLE_MINUTES | 60: a sign-in without "Remember me" ends unused |
 | BCRYPT_ROUNDS      | 12                                             |
 | HASH_THREADS       | the number of CPUs                             |
 | DATABASE_POOL_SIZE | 10 (Postgres), 4 (SQLite)                      |
@@ -39,9 +40,12 @@ DEFAULTS: dict[str, Any] = {
     "BCRYPT_ROUNDS": 12,
     "HASH_THREADS": os.cpu_count() or 1,
     "DATABASE_POOL_SIZE": None,
-    # A browser-session cookie dies with the browser; the server ends it after a day anyway.
+    # A browser-session cookie dies with the browser; the server ends it after a day anyway,
+    # or after SESSION_IDLE_MINUTES without a request.
     "SESSION_LIFETIME": timedelta(days=1),
+    "SESSION_IDLE_MINUTES": 60,
     "REMEMBER_LIFETIME": timedelta(days=30),
+    "REMEMBER_IDLE": timedelta(days=7),
     # Forms carry an email and passwords: anything larger is not a person using them.
     "MAX_CONTENT_LENGTH": 64 * 1024,
 }
@@ -83,6 +87,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         TRUSTED_PROXIES=_trusted_proxies(setting("TRUSTED_PROXIES")),
         BCRYPT_ROUNDS=_integer("BCRYPT_ROUNDS", setting("BCRYPT_ROUNDS"), 4, 31),
         HASH_THREADS=_integer("HASH_THREADS", setting("HASH_THREADS"), 1, 256),
+        SESSION_IDLE_MINUTES=_integer("SESSION_IDLE_MINUTES", setting("SESSION_IDLE_MINUTES"), 1, 24 * 60),
         TESTING=environment == "testing",
     )
     pool_size = setting("DATABASE_POOL_SIZE")

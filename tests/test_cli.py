@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.metadata
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -10,7 +11,8 @@ from click.testing import CliRunner
 import quartauth
 from quartauth.cli import main
 from quartauth.db import connect
-from quartauth.repository.users import User, select_user_by_email
+from quartauth.repository.users import User, insert_user, select_user_by_email
+from quartauth.services import sessions
 
 from .helpers import PASSWORD
 
@@ -120,3 +122,23 @@ def test_version_names_the_installed_version():
     assert result.exit_code == 0
     assert result.output.strip() == f"quartauth, version {quartauth.__version__}"
     assert quartauth.__version__ == importlib.metadata.version("quartauth")
+
+
+def test_prune_deletes_ended_sessions_and_says_how_many(migrated_database_url):
+    async def arrange() -> None:
+        database = connect(migrated_database_url)
+        await database.open()
+        try:
+            user = await insert_user(database, email="p@example.com", password_hash="x", is_admin=False, created_at=datetime.now(UTC))
+            long_ago = datetime.now(UTC) - timedelta(days=2)
+            for now in (datetime.now(UTC), long_ago):  # a sign-in sweeps older ended ones itself
+                await sessions.start_session(database, user, lifetimes=sessions.Lifetimes(), remembered=False, now=now)
+        finally:
+            await database.close()
+
+    asyncio.run(arrange())
+    result = run(migrated_database_url, "prune")
+
+    assert result.exit_code == 0, result.output
+    assert "deleted 1 ended session" in result.output
+    assert "deleted 0 ended sessions" in run(migrated_database_url, "prune").output

@@ -18,9 +18,15 @@ class Session:
     user_id: int
     created_at: datetime
     last_seen_at: datetime
-    expires_at: datetime
+    expires_at: datetime  # the latest it can end
+    idle_expires_at: datetime  # when it ends unless used before then
+    remembered: bool  # "Remember me": a longer lifetime, and a longer idle time
     client_address: str | None  # None for sessions older than migration 0002
     browser: str | None
+
+    @classmethod
+    def from_row(cls, row: Row) -> Session:
+        return cls(**{**row, "remembered": bool(row["remembered"])})
 
 
 async def insert_session(
@@ -30,6 +36,8 @@ async def insert_session(
     user_id: int,
     created_at: datetime,
     expires_at: datetime,
+    idle_expires_at: datetime,
+    remembered: bool,
     client_address: str | None,
     browser: str | None,
 ) -> Session:
@@ -39,11 +47,13 @@ async def insert_session(
         user_id=user_id,
         created_at=created_at,
         expires_at=expires_at,
+        idle_expires_at=idle_expires_at,
+        remembered=remembered,
         client_address=client_address,
         browser=browser,
     )
     assert row is not None
-    return Session(**row)
+    return Session.from_row(row)
 
 
 async def select_live_sessions_with_users(
@@ -63,14 +73,20 @@ def _session_with_user(row: Row) -> tuple[Session, User]:
         created_at=row["session_created_at"],
         last_seen_at=row["session_last_seen_at"],
         expires_at=row["session_expires_at"],
+        idle_expires_at=row["session_idle_expires_at"],
+        remembered=bool(row["session_remembered"]),
         client_address=row["session_client_address"],
         browser=row["session_browser"],
     )
     return session, User.from_row(row)
 
 
-async def update_session_last_seen(db: Executor, session_id: int, last_seen_at: datetime) -> None:
-    await db.execute("sessions/update_session_last_seen", id=session_id, last_seen_at=last_seen_at)
+async def update_session_last_seen(
+    db: Executor, session_id: int, last_seen_at: datetime, idle_expires_at: datetime
+) -> None:
+    await db.execute(
+        "sessions/update_session_last_seen", id=session_id, last_seen_at=last_seen_at, idle_expires_at=idle_expires_at
+    )
 
 
 async def delete_session_by_token_hash(db: Executor, token_hash: str) -> int:
@@ -81,7 +97,12 @@ async def delete_expired_sessions_of_user(db: Executor, user_id: int, now: datet
     return await db.execute("sessions/delete_expired_sessions_of_user", user_id=user_id, now=now)
 
 
+async def delete_expired_sessions(db: Executor, now: datetime) -> int:
+    """Every session past its latest end or its idle end, whoever's it was."""
+    return await db.execute("sessions/delete_expired_sessions", now=now)
+
+
 async def select_sessions_of_user(db: Executor, user_id: int) -> list[Session]:
     """Every session of ``user_id`` (live or expired but not yet swept), newest first."""
     rows = await db.fetch_all("sessions/select_sessions_of_user", user_id=user_id)
-    return [Session(**row) for row in rows]
+    return [Session.from_row(row) for row in rows]

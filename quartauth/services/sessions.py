@@ -3,12 +3,17 @@
 The browser's cookie (signed by quart-auth) carries a random token; the database keeps only
 its SHA-256, so a leaked database cannot be replayed as cookies, and deleting the row ends
 the session everywhere at once.
+
+A session ends at the latest at ``expires_at`` (a day, or 30 days remembered), and earlier
+when it goes unused for its idle time (``Lifetimes``): ``idle_expires_at`` moves forward as
+the session is used, at most once every ``LAST_SEEN_RESOLUTION``, so page views stay reads.
+Time comes from a ``Clock``, so tests can move it.
 """
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +21,7 @@ from ..db import Database
 from ..db.batching import BatchLoader
 from ..repository.sessions import (
     Session,
+    delete_expired_sessions,
     delete_expired_sessions_of_user,
     delete_session_by_token_hash,
     insert_session,
@@ -25,8 +31,31 @@ from ..repository.sessions import (
 from ..repository.users import User
 
 TOKEN_BYTES = 32
-# Recording every page view would turn each read into a write; minutes are precise enough.
+# Recording every page view would turn each read into a write; minutes are precise enough
+# (an idle timeout is then right to within this much).
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    """How long sessions last: at most, and without a request; longer when remembered."""
+
+    session: timedelta = timedelta(days=1)
+    session_idle: timedelta = timedelta(minutes=60)
+    remembered: timedelta = timedelta(days=30)
+    remembered_idle: timedelta = timedelta(days=7)
+
+    def idle(self, *, remembered: bool) -> timedelta:
+        return self.remembered_idle if remembered else self.session_idle
+
+    def longest(self, *, remembered: bool) -> timedelta:
+        return self.remembered if remembered else self.session
 
 
 @dataclass(frozen=True)
@@ -46,19 +75,25 @@ async def start_session(
     db: Database,
     user: User,
     *,
-    lifetime: timedelta,
+    lifetimes: Lifetimes,
+    remembered: bool,
+    now: datetime,
     client_address: str | None = None,
     browser: str | None = None,
 ) -> SignedIn:
-    """A new session for ``user``, noting where it began; its token is for the cookie only."""
-    now = datetime.now(UTC)
+    """A new session for ``user``, noting where it began; its token is for the cookie only.
+
+    Sweeps the user's own ended sessions on the way, so they never pile up.
+    """
     token = secrets.token_urlsafe(TOKEN_BYTES)
     session = await insert_session(
         db,
         token_hash=hash_token(token),
         user_id=user.id,
         created_at=now,
-        expires_at=now + lifetime,
+        expires_at=now + lifetimes.longest(remembered=remembered),
+        idle_expires_at=now + lifetimes.idle(remembered=remembered),
+        remembered=remembered,
         client_address=client_address,
         browser=browser,
     )
@@ -73,24 +108,35 @@ class SessionLookup:
     session row is read afresh for each batch, so ending a session takes effect at once.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, lifetimes: Lifetimes, clock: Clock = utc_now) -> None:
         self._db = db
+        self._lifetimes = lifetimes
+        self._clock = clock
         self._batches: BatchLoader[str, tuple[Session, User]] = BatchLoader(self._select)
 
     async def resolve(self, token: str) -> SignedIn | None:
-        """The sign-in behind ``token``, or None when its session ended, expired or never was."""
-        found = await self._batches.load(hash_token(token))
+        """The sign-in behind ``token``, or None when its session ended, expired, went idle
+        or never was. A session found ended is deleted."""
+        token_hash = hash_token(token)
+        found = await self._batches.load(token_hash)
         if found is None:
+            await delete_session_by_token_hash(self._db, token_hash)
             return None
         session, user = found
-        now = datetime.now(UTC)
+        now = self._clock()
         if now - session.last_seen_at >= LAST_SEEN_RESOLUTION:
-            await update_session_last_seen(self._db, session.id, now)
+            idle_expires_at = min(now + self._lifetimes.idle(remembered=session.remembered), session.expires_at)
+            await update_session_last_seen(self._db, session.id, now, idle_expires_at)
         return SignedIn(user=user, session=session, token=token)
 
     async def _select(self, token_hashes: Sequence[str]) -> dict[str, tuple[Session, User]]:
-        return await select_live_sessions_with_users(self._db, token_hashes, datetime.now(UTC))
+        return await select_live_sessions_with_users(self._db, token_hashes, self._clock())
 
 
 async def end_session(db: Database, token: str) -> None:
     await delete_session_by_token_hash(db, hash_token(token))
+
+
+async def prune(db: Database, now: datetime) -> int:
+    """Delete every ended session; answer how many."""
+    return await delete_expired_sessions(db, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import quote
 
-from quart import Blueprint, current_app, flash, redirect, request, url_for
+from quart import Blueprint, flash, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 from quart_auth import Unauthorized
 
@@ -92,11 +92,12 @@ async def redirect_to_login(error: Unauthorized) -> ResponseReturnValue:
 
 
 async def _start_session(user: User, *, remember: bool) -> None:
-    lifetime = current_app.config["REMEMBER_LIFETIME" if remember else "SESSION_LIFETIME"]
     started = await sessions.start_session(
         extensions.database(),
         user,
-        lifetime=lifetime,
+        lifetimes=extensions.lifetimes(),
+        remembered=remember,
+        now=extensions.clock()(),
         client_address=request.remote_addr,  # the client's, as the trusted proxies report it
         browser=await asyncio.to_thread(describe_browser, request.headers.get("User-Agent", "")),
     )

@@ -3,6 +3,8 @@ SELECT s.token_hash,
        s.created_at   AS session_created_at,
        s.last_seen_at AS session_last_seen_at,
        s.expires_at   AS session_expires_at,
+       s.idle_expires_at AS session_idle_expires_at,
+       s.remembered   AS session_remembered,
        s.client_address AS session_client_address,
        s.browser      AS session_browser,
        u.id,
@@ -14,3 +16,4 @@ SELECT s.token_hash,
   JOIN users AS u ON u.id = s.user_id
  WHERE s.token_hash IN (SELECT value FROM json_each(:token_hashes))
    AND s.expires_at > :now
+   AND s.idle_expires_at > :now

@@ -1,4 +1,4 @@
-SELECT id, user_id, created_at, last_seen_at, expires_at, client_address, browser
+SELECT id, user_id, created_at, last_seen_at, expires_at, idle_expires_at, remembered, client_address, browser
   FROM sessions
  WHERE user_id = :user_id
  ORDER BY created_at DESC, id DESC

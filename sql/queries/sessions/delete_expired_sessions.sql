@@ -1,0 +1,3 @@
+DELETE FROM sessions
+ WHERE expires_at <= :now
+    OR idle_expires_at <= :now
