@@ -106,3 +106,14 @@ async def select_sessions_of_user(db: Executor, user_id: int) -> list[Session]:
     """Every session of ``user_id`` (live or expired but not yet swept), newest first."""
     rows = await db.fetch_all("sessions/select_sessions_of_user", user_id=user_id)
     return [Session.from_row(row) for row in rows]
+
+
+async def select_live_sessions_of_user(db: Executor, user_id: int, now: datetime) -> list[Session]:
+    """The sessions of ``user_id`` still live at ``now``, most recently used first."""
+    rows = await db.fetch_all("sessions/select_live_sessions_of_user", user_id=user_id, now=now)
+    return [Session.from_row(row) for row in rows]
+
+
+async def delete_session_of_user(db: Executor, session_id: int, user_id: int) -> int:
+    """Deletes the session only when it is ``user_id``'s; answers 1 if it did, else 0."""
+    return await db.execute("sessions/delete_session_of_user", id=session_id, user_id=user_id)

@@ -24,7 +24,9 @@ from ..repository.sessions import (
     delete_expired_sessions,
     delete_expired_sessions_of_user,
     delete_session_by_token_hash,
+    delete_session_of_user,
     insert_session,
+    select_live_sessions_of_user,
     select_live_sessions_with_users,
     update_session_last_seen,
 )
@@ -135,6 +137,21 @@ class SessionLookup:
 
 async def end_session(db: Database, token: str) -> None:
     await delete_session_by_token_hash(db, hash_token(token))
+
+
+async def live_sessions(db: Database, signed_in: SignedIn, now: datetime) -> list[Session]:
+    """The signed-in user's sessions still live at ``now``: the one in use first, then the
+    others, most recently used first."""
+    found = await select_live_sessions_of_user(db, signed_in.user.id, now)
+    return sorted(found, key=lambda session: session.id != signed_in.session.id)
+
+
+async def end_other_session(db: Database, signed_in: SignedIn, session_id: int) -> bool:
+    """End another of the signed-in user's sessions; False when ``session_id`` is not one
+    of theirs (or has ended already). The session in use is ended by logging out."""
+    if session_id == signed_in.session.id:
+        return False
+    return await delete_session_of_user(db, session_id, signed_in.user.id) == 1
 
 
 async def prune(db: Database, now: datetime) -> int:

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import datetime, timedelta
 
 import pytest
+
+from .conftest import Visit
 
 pytestmark = pytest.mark.e2e
 
@@ -183,3 +186,26 @@ def test_error_pages_use_the_site_layout(visit):
     assert visit.page.locator("nav").is_visible()
     # Chromium reports the 404 document itself on the console; that one is expected.
     visit.problems[:] = [p for p in visit.problems if "status of 404" not in p]
+
+
+def test_one_browser_ends_the_session_of_another(visit, browser):
+    email = new_email()
+    sign_up(visit, email)
+    other_context = browser.new_context(viewport=visit.page.viewport_size)
+    try:
+        other = Visit(other_context.new_page(), visit.server, f"{visit.name}-other")
+        log_in(other, email)
+
+        visit.goto("/account")
+        sessions = visit.page.locator("table.sessions tbody tr")
+        assert sessions.count() == 2 and "This device" in sessions.first.inner_text()
+        visit.page.locator("table.sessions").get_by_role("button", name=re.compile("^End the session")).click()
+        visit.snap()
+
+        assert "That session was ended." in visit.text()
+        assert visit.page.locator("table.sessions tbody tr").count() == 1
+        assert not visit.overflows_sideways()
+        other.goto("/account")
+        assert other.page.url == visit.server.url("/login?next=/account")
+    finally:
+        other_context.close()

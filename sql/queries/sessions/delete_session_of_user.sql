@@ -1,0 +1,3 @@
+DELETE FROM sessions
+ WHERE id = :id
+   AND user_id = :user_id
