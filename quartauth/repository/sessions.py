@@ -3,11 +3,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..db import Connection, Database, Row
 from .users import User
 
 Executor = Connection | Database
+
+
+@dataclass(frozen=True)
+class PreviousSignIn:
+    """The user's sign-in before a session began: when, with which browser, from where."""
+
+    at: datetime
+    browser: str | None
+    client_address: str | None
 
 
 @dataclass(frozen=True)
@@ -23,10 +33,30 @@ class Session:
     remembered: bool  # "Remember me": a longer lifetime, and a longer idle time
     client_address: str | None  # None for sessions older than migration 0002
     browser: str | None
+    previous_sign_in: PreviousSignIn | None  # None for the user's first sign-in
 
     @classmethod
-    def from_row(cls, row: Row) -> Session:
-        return cls(**{**row, "remembered": bool(row["remembered"])})
+    def from_row(cls, row: Row, prefix: str = "") -> Session:
+        """From a row of this table's columns, each named ``prefix`` + its name."""
+
+        def column(name: str) -> Any:
+            return row[prefix + name]
+
+        previous_at = column("previous_sign_in_at")
+        return cls(
+            id=column("id"),
+            user_id=column("user_id"),
+            created_at=column("created_at"),
+            last_seen_at=column("last_seen_at"),
+            expires_at=column("expires_at"),
+            idle_expires_at=column("idle_expires_at"),
+            remembered=bool(column("remembered")),
+            client_address=column("client_address"),
+            browser=column("browser"),
+            previous_sign_in=None if previous_at is None else PreviousSignIn(
+                previous_at, column("previous_sign_in_browser"), column("previous_sign_in_address")
+            ),
+        )
 
 
 async def insert_session(
@@ -52,7 +82,8 @@ async def insert_session(
         client_address=client_address,
         browser=browser,
     )
-    assert row is not None
+    if row is None:
+        raise LookupError(f"no user {user_id} to start a session for")
     return Session.from_row(row)
 
 
@@ -67,18 +98,7 @@ async def select_live_sessions_with_users(
 
 
 def _session_with_user(row: Row) -> tuple[Session, User]:
-    session = Session(
-        id=row["session_id"],
-        user_id=row["id"],
-        created_at=row["session_created_at"],
-        last_seen_at=row["session_last_seen_at"],
-        expires_at=row["session_expires_at"],
-        idle_expires_at=row["session_idle_expires_at"],
-        remembered=bool(row["session_remembered"]),
-        client_address=row["session_client_address"],
-        browser=row["session_browser"],
-    )
-    return session, User.from_row(row)
+    return Session.from_row({**row, "session_user_id": row["id"]}, prefix="session_"), User.from_row(row)
 
 
 async def update_session_last_seen(

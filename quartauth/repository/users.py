@@ -69,3 +69,15 @@ async def select_users_after(db: Executor, after_id: int, limit: int) -> list[Us
     """Up to ``limit`` users with ids above ``after_id``, in id order (keyset pages)."""
     rows = await db.fetch_all("users/select_users_after", after_id=after_id, limit=limit)
     return [User.from_row(row) for row in rows]
+
+
+async def update_user_last_sign_in(
+    db: Executor, user_id: int, *, signed_in_at: datetime, browser: str | None, client_address: str | None
+) -> None:
+    await db.execute(
+        "users/update_user_last_sign_in",
+        id=user_id,
+        signed_in_at=signed_in_at,
+        browser=browser,
+        client_address=client_address,
+    )

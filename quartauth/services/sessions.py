@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from ..db import Database
+from ..db import Connection, Database
 from ..db.batching import BatchLoader
 from ..repository.sessions import (
     Session,
@@ -30,7 +30,7 @@ from ..repository.sessions import (
     select_live_sessions_with_users,
     update_session_last_seen,
 )
-from ..repository.users import User
+from ..repository.users import User, update_user_last_sign_in
 
 TOKEN_BYTES = 32
 # Recording every page view would turn each read into a write; minutes are precise enough
@@ -83,13 +83,33 @@ async def start_session(
     client_address: str | None = None,
     browser: str | None = None,
 ) -> SignedIn:
-    """A new session for ``user``, noting where it began; its token is for the cookie only.
+    """A new session for ``user``, noting where it began and the sign-in before it; its
+    token is for the cookie only.
 
     Sweeps the user's own ended sessions on the way, so they never pile up.
     """
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    async with db.transaction() as connection:
+        session = await _insert_and_note_sign_in(
+            connection, token, user, lifetimes, remembered, now, client_address, browser
+        )
+        await delete_expired_sessions_of_user(connection, user.id, now)
+    return SignedIn(user=user, session=session, token=token)
+
+
+async def _insert_and_note_sign_in(
+    connection: Connection,
+    token: str,
+    user: User,
+    lifetimes: Lifetimes,
+    remembered: bool,
+    now: datetime,
+    client_address: str | None,
+    browser: str | None,
+) -> Session:
+    """The session copies the user's last sign-in as its previous one; this becomes the last."""
     session = await insert_session(
-        db,
+        connection,
         token_hash=hash_token(token),
         user_id=user.id,
         created_at=now,
@@ -99,8 +119,10 @@ async def start_session(
         client_address=client_address,
         browser=browser,
     )
-    await delete_expired_sessions_of_user(db, user.id, now)
-    return SignedIn(user=user, session=session, token=token)
+    await update_user_last_sign_in(
+        connection, user.id, signed_in_at=now, browser=browser, client_address=client_address
+    )
+    return session
 
 
 class SessionLookup:

@@ -1,10 +1,12 @@
 """The protected home page and the health check."""
 from __future__ import annotations
 
+import re
+
 from quartauth.repository.sessions import select_sessions_of_user
 from quartauth.repository.users import select_user_by_email
 
-from ..helpers import page_text
+from ..helpers import PASSWORD, page_text
 
 
 async def test_home_requires_login(client):
@@ -78,3 +80,23 @@ async def test_healthz_answers_ok_when_the_database_answers(client):
 
     assert response.status_code == 200
     assert (await response.get_json()) == {"status": "ok"}
+
+
+async def test_the_first_sign_in_says_so_and_the_next_shows_the_one_before(auth, client):
+    await auth.register("person@example.com")
+    assert "This is your first sign-in." in await page_text(await client.get("/"))
+    await auth.logout()
+
+    await client.post(
+        "/login",
+        form={"csrf_token": await auth.csrf_token("/login"), "email": "person@example.com", "password": PASSWORD},
+        headers={"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"},
+        scope_base={"client": ("203.0.113.9", 50000)},
+    )
+    await auth.logout()
+    await auth.login("person@example.com")
+
+    for page in ("/", "/account"):
+        html = await page_text(await client.get(page))
+        assert "This is your first sign-in." not in html
+        assert re.search(r"Your previous sign-in:\s*<time[^>]*>[^<]+</time>, Firefox on Windows, from 203\.0\.113\.9\.", html)

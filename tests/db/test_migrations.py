@@ -100,12 +100,14 @@ async def test_a_database_at_0001_moves_forward_without_losing_a_row(database_ur
 
     applied = await migrations.migrate(empty_database)
 
-    assert [migration.version for migration in applied] == ["0002", "0003"]
+    later = [migration.version for migration in migrations.discover(empty_database.dialect) if migration.version > "0001"]
+    assert [migration.version for migration in applied] == later
     assert await select_user_by_email(empty_database, "old@example.com") == user
     [session] = await select_sessions_of_user(empty_database, user.id)
     assert session.created_at == now and session.client_address is None and session.browser is None
     # Its idle end is its latest end: nothing about its use was known before.
     assert session.idle_expires_at == session.expires_at and session.remembered is False
+    assert session.previous_sign_in is None
 
 
 async def migrate_to(database, version: str) -> None:

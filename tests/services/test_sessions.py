@@ -8,6 +8,7 @@ import pytest
 
 from quartauth.repository.users import insert_user
 from quartauth.repository.sessions import (
+    PreviousSignIn,
     select_live_sessions_with_users,
     select_sessions_of_user,
     update_session_last_seen,
@@ -187,3 +188,19 @@ async def test_prune_deletes_ended_sessions_only(database, clock):
 
     assert removed == 1
     assert [session.id for session in await select_sessions_of_user(database, idle.user.id)] == [fresh.session.id]
+
+
+async def test_each_session_remembers_the_sign_in_before_it(database, clock):
+    first = await sessions.start_session(
+        database, await _user(database), lifetimes=LIFETIMES, remembered=False, now=clock(),
+        client_address="198.51.100.1", browser="Safari on iPhone",
+    )
+    clock.advance(hours=3)
+    second = await sessions.start_session(
+        database, first.user, lifetimes=LIFETIMES, remembered=False, now=clock(), client_address="203.0.113.9", browser="curl"
+    )
+
+    assert first.session.previous_sign_in is None
+    assert second.session.previous_sign_in == PreviousSignIn(first.session.created_at, "Safari on iPhone", "198.51.100.1")
+    resolved = await sessions.SessionLookup(database, LIFETIMES, clock).resolve(second.token)
+    assert resolved is not None and resolved.session == second.session
