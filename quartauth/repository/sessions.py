@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from ..db import Connection, Database, Row
 from .users import User
@@ -36,27 +35,36 @@ class Session:
     previous_sign_in: PreviousSignIn | None  # None for the user's first sign-in
 
     @classmethod
-    def from_row(cls, row: Row, prefix: str = "") -> Session:
-        """From a row of this table's columns, each named ``prefix`` + its name."""
+    def from_row(cls, row: Row) -> Session:
+        return cls._from_columns(row, SESSION_COLUMNS, row["user_id"])
 
-        def column(name: str) -> Any:
-            return row[prefix + name]
-
-        previous_at = column("previous_sign_in_at")
+    @classmethod
+    def _from_columns(cls, row: Row, names: dict[str, str], user_id: int) -> Session:
+        """From ``row``, where each field's column is named by ``names``."""
+        previous_at = row[names["previous_sign_in_at"]]
         return cls(
-            id=column("id"),
-            user_id=column("user_id"),
-            created_at=column("created_at"),
-            last_seen_at=column("last_seen_at"),
-            expires_at=column("expires_at"),
-            idle_expires_at=column("idle_expires_at"),
-            remembered=bool(column("remembered")),
-            client_address=column("client_address"),
-            browser=column("browser"),
+            id=row[names["id"]],
+            user_id=user_id,
+            created_at=row[names["created_at"]],
+            last_seen_at=row[names["last_seen_at"]],
+            expires_at=row[names["expires_at"]],
+            idle_expires_at=row[names["idle_expires_at"]],
+            remembered=bool(row[names["remembered"]]),
+            client_address=row[names["client_address"]],
+            browser=row[names["browser"]],
             previous_sign_in=None if previous_at is None else PreviousSignIn(
-                previous_at, column("previous_sign_in_browser"), column("previous_sign_in_address")
+                previous_at, row[names["previous_sign_in_browser"]], row[names["previous_sign_in_address"]]
             ),
         )
+
+
+_FIELDS = (
+    "id", "created_at", "last_seen_at", "expires_at", "idle_expires_at", "remembered", "client_address", "browser",
+    "previous_sign_in_at", "previous_sign_in_browser", "previous_sign_in_address",
+)
+SESSION_COLUMNS = {name: name for name in _FIELDS}
+# select_live_sessions_with_users names the session's columns session_<name>, beside the user's.
+JOINED_SESSION_COLUMNS = {name: f"session_{name}" for name in _FIELDS}
 
 
 async def insert_session(
@@ -98,7 +106,7 @@ async def select_live_sessions_with_users(
 
 
 def _session_with_user(row: Row) -> tuple[Session, User]:
-    return Session.from_row({**row, "session_user_id": row["id"]}, prefix="session_"), User.from_row(row)
+    return Session._from_columns(row, JOINED_SESSION_COLUMNS, row["id"]), User.from_row(row)
 
 
 async def update_session_last_seen(
