@@ -21,7 +21,7 @@ from quartauth import create_app
 from quartauth.db import Database, connect, migrations
 from quartauth.testing import throwaway_postgres
 
-from .helpers import PASSWORD, app_settings, csrf_token_in
+from .helpers import PASSWORD, Clock, app_settings, csrf_token_in
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -84,6 +84,11 @@ async def app(migrated_database_url: str) -> AsyncIterator[Quart]:
     app = create_app(app_settings(migrated_database_url))
     async with app.test_app():
         yield app
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
 
 
 @pytest.fixture

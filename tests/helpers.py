@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from quartauth.testing.pages import csrf_token_in
 
-__all__ = ["PASSWORD", "app_settings", "csrf_token_in", "page_text", "production_settings"]
+__all__ = ["PASSWORD", "Clock", "app_settings", "csrf_token_in", "page_text", "production_settings"]
 
 PASSWORD = "correct horse battery"
 
@@ -33,3 +34,16 @@ def production_settings(**overrides: Any) -> dict[str, Any]:
 
 async def page_text(response: Any) -> str:
     return await response.get_data(as_text=True)
+
+
+class Clock:
+    """Time that moves only when a test says so (the app's ``CLOCK``, a ``SessionLookup``'s clock)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **amount: float) -> None:
+        self.now += timedelta(**amount)

@@ -16,8 +16,9 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 
-from ..db import Connection, Database
+from ..db import Database
 from ..db.batching import BatchLoader
 from ..repository.sessions import (
     Session,
@@ -90,39 +91,23 @@ async def start_session(
     """
     token = secrets.token_urlsafe(TOKEN_BYTES)
     async with db.transaction() as connection:
-        session = await _insert_and_note_sign_in(
-            connection, token, user, lifetimes, remembered, now, client_address, browser
+        # The session copies the user's last sign-in as its previous one; this becomes the last.
+        session = await insert_session(
+            connection,
+            token_hash=hash_token(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + lifetimes.longest(remembered=remembered),
+            idle_expires_at=now + lifetimes.idle(remembered=remembered),
+            remembered=remembered,
+            client_address=client_address,
+            browser=browser,
+        )
+        await update_user_last_sign_in(
+            connection, user.id, signed_in_at=now, browser=browser, client_address=client_address
         )
         await delete_expired_sessions_of_user(connection, user.id, now)
     return SignedIn(user=user, session=session, token=token)
-
-
-async def _insert_and_note_sign_in(
-    connection: Connection,
-    token: str,
-    user: User,
-    lifetimes: Lifetimes,
-    remembered: bool,
-    now: datetime,
-    client_address: str | None,
-    browser: str | None,
-) -> Session:
-    """The session copies the user's last sign-in as its previous one; this becomes the last."""
-    session = await insert_session(
-        connection,
-        token_hash=hash_token(token),
-        user_id=user.id,
-        created_at=now,
-        expires_at=now + lifetimes.longest(remembered=remembered),
-        idle_expires_at=now + lifetimes.idle(remembered=remembered),
-        remembered=remembered,
-        client_address=client_address,
-        browser=browser,
-    )
-    await update_user_last_sign_in(
-        connection, user.id, signed_in_at=now, browser=browser, client_address=client_address
-    )
-    return session
 
 
 class SessionLookup:
@@ -168,12 +153,19 @@ async def live_sessions(db: Database, signed_in: SignedIn, now: datetime) -> lis
     return sorted(found, key=lambda session: session.id != signed_in.session.id)
 
 
-async def end_other_session(db: Database, signed_in: SignedIn, session_id: int) -> bool:
-    """End another of the signed-in user's sessions; False when ``session_id`` is not one
-    of theirs (or has ended already). The session in use is ended by logging out."""
+class Ending(Enum):
+    ENDED = "ended"
+    IN_USE = "the session in use: it is ended by logging out"
+    NOT_THEIRS = "not one of the user's sessions, or ended already"
+
+
+async def end_other_session(db: Database, signed_in: SignedIn, session_id: int) -> Ending:
+    """End another of the signed-in user's sessions, never the one in use nor anyone else's."""
     if session_id == signed_in.session.id:
-        return False
-    return await delete_session_of_user(db, session_id, signed_in.user.id) == 1
+        return Ending.IN_USE
+    if await delete_session_of_user(db, session_id, signed_in.user.id) == 1:
+        return Ending.ENDED
+    return Ending.NOT_THEIRS
 
 
 async def prune(db: Database, now: datetime) -> int:

@@ -15,6 +15,8 @@ from quartauth.repository.sessions import (
 )
 from quartauth.services import sessions
 
+from ..helpers import Clock
+
 
 LIFETIMES = sessions.Lifetimes()
 
@@ -105,22 +107,6 @@ async def test_a_users_sessions_are_listed_newest_first(database):
     assert [s.id for s in listed] == [newer.session.id, older.session.id]
 
 
-class Clock:
-    """Time that moves only when a test says so."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **amount: float) -> None:
-        self.now += timedelta(**amount)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 async def start(database, clock: Clock, *, remembered: bool = False):  # type: ignore[no-untyped-def]

@@ -14,6 +14,11 @@ blueprint = Blueprint("account", __name__, template_folder="templates")
 
 # A session id beyond BIGINT is nobody's: the route does not match it (404), so no database sees it.
 MAX_ID = 2**63 - 1
+ENDING_MESSAGES = {
+    sessions.Ending.ENDED: ("That session was ended.", "success"),
+    sessions.Ending.IN_USE: ("That is this browser's session: to end it, log out.", "info"),
+    sessions.Ending.NOT_THEIRS: ("That session is not one of yours, or it has ended already.", "danger"),
+}
 
 
 @blueprint.get("/account")
@@ -26,10 +31,6 @@ async def overview(signed_in: SignedIn) -> ResponseReturnValue:
 @blueprint.post(f"/account/sessions/<int(min=1, max={MAX_ID}):session_id>/end")
 @signed_in_required
 async def end_session(signed_in: SignedIn, session_id: int) -> ResponseReturnValue:
-    if session_id == signed_in.session.id:
-        await flash("That is this browser's session: to end it, log out.", "info")
-    elif await sessions.end_other_session(extensions.database(), signed_in, session_id):
-        await flash("That session was ended.", "success")
-    else:
-        await flash("That session is not one of yours, or it has ended already.", "danger")
+    ending = await sessions.end_other_session(extensions.database(), signed_in, session_id)
+    await flash(*ENDING_MESSAGES[ending])
     return redirect(url_for("account.overview"))
