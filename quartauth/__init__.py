@@ -10,7 +10,7 @@ from quart import Quart
 
 from . import csrf, extensions, fastpaths, security, signed_in, site
 from .proxies import TrustedProxies
-from .blueprints import account, auth, core, errors
+from .blueprints import account, admin, auth, core, errors
 from .config import load_config
 from .db import connect, migrations
 from .services import browsers
@@ -46,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(core.blueprint)
     app.register_blueprint(account.blueprint)
+    app.register_blueprint(admin.blueprint)
     app.register_blueprint(errors.blueprint)
     fastpaths.install(app)
 

@@ -1,9 +1,10 @@
-"""The ``quartauth`` command: ``migrate``, ``serve``, ``prune`` and ``create-admin``."""
+"""The ``quartauth`` command: ``migrate``, ``serve``, ``prune``, ``create-admin`` and ``users``."""
 from __future__ import annotations
 
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -12,8 +13,9 @@ import click
 from . import __version__, serving, site
 from .config import ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from .services import passwords, sessions, users
+from .services import admin, passwords, sessions, users
 from .services.emails import InvalidEmail, normalize_email
+from .repository.users import User
 from .services.passwords import PasswordHasher
 
 
@@ -106,6 +108,93 @@ def create_admin(email: str | None) -> None:
         click.echo(f"Admin {normalized} created.")
 
     _run_with_database(create)
+
+
+@main.group("users")
+def users_group() -> None:
+    """List users, and disable, enable, promote or demote one: for when no admin can sign in."""
+
+
+@users_group.command("list")
+@click.option("--search", metavar="PREFIX", default="", help="Only users whose email starts with PREFIX, in email order.")
+def list_users(search: str) -> None:
+    """Every user, newest first (or the matches of --search), one a line."""
+
+    async def show(database: Database) -> None:
+        await _require_current_schema(database)
+        now, start = sessions.utc_now(), None
+        click.echo(f"{'id':>8}  {'email':<40}  {'created':<16}  {'last sign-in':<16}  sessions  admin  disabled")
+        while True:
+            try:
+                page = await admin.user_page(database, search=search, start=start, now=now)
+            except admin.InvalidSearch as error:
+                _fail(str(error))
+            for user in page.users:
+                click.echo(
+                    f"{user.id:>8}  {user.email:<40}  {_when(user.created_at):<16}  {_when(user.last_sign_in_at):<16}  "
+                    f"{user.live_sessions:>8}  {_yes_no(user.is_admin):<5}  {_yes_no(user.is_disabled)}"
+                )
+            if page.next_start is None:
+                return
+            start = page.next_start
+
+    _run_with_database(show)
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _user_command(name: str, summary: str, done: str, change: Callable[[Database, User], Awaitable[object]]) -> None:
+    """``quartauth users NAME EMAIL``: find the user, ``change`` them, and say they ``done``."""
+
+    @users_group.command(name, help=f"{summary} (EMAIL: the user's email).")
+    @click.argument("email")
+    def command(email: str) -> None:
+        try:
+            normalized = normalize_email(email)
+        except InvalidEmail as error:
+            _fail(str(error))
+
+        async def carry_out(database: Database) -> None:
+            await _require_current_schema(database)
+            try:
+                await change(database, await admin.user_by_email(database, normalized))
+            except (admin.UnknownUser, admin.Refused) as error:
+                _fail(str(error))
+            click.echo(f"{normalized} {done}.")
+
+        _run_with_database(carry_out)
+
+
+_user_command(
+    "disable",
+    "Disable an account: it cannot log in, and its sessions end at once",
+    "was disabled: it cannot log in, and its sessions were ended",
+    lambda database, user: admin.disable(database, user.id, by=None, now=sessions.utc_now()),
+)
+_user_command(
+    "enable",
+    "Enable a disabled account",
+    "was enabled: it can log in again",
+    lambda database, user: admin.enable(database, user.id),
+)
+_user_command(
+    "make-admin",
+    "Make a user an admin",
+    "is now an admin",
+    lambda database, user: admin.make_admin(database, user.id),
+)
+_user_command(
+    "remove-admin",
+    "Remove a user's admin rights (never the last admin who can sign in)",
+    "is no longer an admin",
+    lambda database, user: admin.remove_admin(database, user.id, by=None),
+)
 
 
 class _Answers:

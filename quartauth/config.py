@@ -10,6 +10,7 @@
 | ALLOWED_HOSTS      | none: only PUBLIC_URL's host                   |
 | TRUSTED_PROXIES    | none: X-Forwarded-* believed from nobody       |
 | SESSION_IDLE_MINUTES | 60: a sign-in without "Remember me" ends unused |
+| REAUTH_MINUTES     | 10: how long an entered password vouches for what matters most (0: ask every time) |
 | BCRYPT_ROUNDS      | 12                                             |
 | HASH_THREADS       | the number of CPUs                             |
 | DATABASE_POOL_SIZE | 10 (Postgres), 4 (SQLite)                      |
@@ -44,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     # or after SESSION_IDLE_MINUTES without a request.
     "SESSION_LIFETIME": timedelta(days=1),
     "SESSION_IDLE_MINUTES": 60,
+    # Ending other sessions, deleting the account and admin actions ask for the password
+    # again once the last time it was entered is older than this.
+    "REAUTH_MINUTES": 10,
     "REMEMBER_LIFETIME": timedelta(days=30),
     "REMEMBER_IDLE": timedelta(days=7),
     # Forms carry an email and passwords: anything larger is not a person using them.
@@ -88,6 +92,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         BCRYPT_ROUNDS=_integer("BCRYPT_ROUNDS", setting("BCRYPT_ROUNDS"), 4, 31),
         HASH_THREADS=_integer("HASH_THREADS", setting("HASH_THREADS"), 1, 256),
         SESSION_IDLE_MINUTES=_integer("SESSION_IDLE_MINUTES", setting("SESSION_IDLE_MINUTES"), 1, 24 * 60),
+        REAUTH_MINUTES=_integer("REAUTH_MINUTES", setting("REAUTH_MINUTES"), 0, 24 * 60),
         TESTING=environment == "testing",
     )
     pool_size = setting("DATABASE_POOL_SIZE")

@@ -24,6 +24,7 @@ def install(app: Quart, database: Database, password_hasher: PasswordHasher) -> 
         session_idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
         remembered=config["REMEMBER_LIFETIME"],
         remembered_idle=config["REMEMBER_IDLE"],
+        reauthentication=timedelta(minutes=config["REAUTH_MINUTES"]),
     )
     clock = config.get("CLOCK") or utc_now
     app.extensions[_DATABASE] = database

@@ -1,12 +1,16 @@
-"""The base of every form: WTForms with CSRF, filled from the posted form body only."""
+"""The base of every form (WTForms with CSRF, filled from the posted form body only), and
+the fields more than one form asks for."""
 from __future__ import annotations
 
 from typing import Any
 
 from quart import request
 from quart_wtf import QuartForm
-from wtforms import Field, ValidationError
+from wtforms import EmailField, Field, PasswordField, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Length, StopValidation
 
+from .services import passwords
+from .services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 from .services.emails import InvalidEmail, normalize_email
 
 
@@ -34,3 +38,56 @@ class NormalizedEmail:
             field.data = normalize_email(field.data or "")
         except InvalidEmail as error:
             raise ValidationError(str(error)) from None
+
+
+class NewPassword:
+    """The sign-up rules for a password being chosen."""
+
+    def __call__(self, form: Form, field: PasswordField) -> None:
+        problem = passwords.password_problem(field.data or "")
+        if problem:
+            raise StopValidation(problem)
+
+
+def email_field() -> EmailField:
+    return EmailField(
+        "Email",
+        validators=[InputRequired("Email is required."), NormalizedEmail()],
+        render_kw={"autocomplete": "email", "maxlength": EMAIL_MAX_LENGTH},
+    )
+
+
+def current_password_field(label: str = "Password") -> PasswordField:
+    """The password someone has now, to prove it is them."""
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(f"{label} is required."),
+            # Longer than any password we accept: refuse it before it costs a hash.
+            Length(max=passwords.MAX_LENGTH, message=passwords.LENGTH_MESSAGE),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+def new_password_field(label: str = "Password") -> PasswordField:
+    """A password being chosen, with the rule shown beside it."""
+    return PasswordField(
+        label,
+        validators=[InputRequired(f"{label} is required."), NewPassword()],
+        description=passwords.RULE,
+        render_kw={
+            "autocomplete": "new-password",
+            "minlength": passwords.MIN_LENGTH,
+            "maxlength": passwords.MAX_LENGTH,
+        },
+    )
+
+
+def repeat_password_field(of: str) -> PasswordField:
+    """The password chosen in the field ``of``, typed again."""
+    return PasswordField(
+        "Repeat password",
+        validators=[EqualTo(of, message=passwords.MISMATCH_MESSAGE)],
+        render_kw={"autocomplete": "new-password"},
+    )

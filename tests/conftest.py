@@ -92,6 +92,14 @@ def clock() -> Clock:
 
 
 @pytest.fixture
+async def clocked_app(migrated_database_url: str, clock: Clock) -> AsyncIterator[Quart]:
+    """The app, living by the test's ``clock``."""
+    app = create_app(app_settings(migrated_database_url, CLOCK=clock))
+    async with app.test_app():
+        yield app
+
+
+@pytest.fixture
 def client(app: Quart) -> QuartClient:
     return app.test_client()
 
@@ -123,6 +131,10 @@ class AuthActions:
 
     async def logout(self):
         return await self.client.post("/logout", form={"csrf_token": await self.csrf_token("/logout")})
+
+    async def post(self, path: str, **fields: str):
+        """A signed-in person's form, sent with a good CSRF token (from the logout page)."""
+        return await self.client.post(path, form={"csrf_token": await self.csrf_token("/logout"), **fields})
 
 
 @pytest.fixture

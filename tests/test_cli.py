@@ -142,3 +142,84 @@ def test_prune_deletes_ended_sessions_and_says_how_many(migrated_database_url):
     assert result.exit_code == 0, result.output
     assert "deleted 1 ended session" in result.output
     assert "deleted 0 ended sessions" in run(migrated_database_url, "prune").output
+
+
+# --- users ------------------------------------------------------------------------------
+
+
+def with_users(database_url: str, *emails: str, admins: tuple[str, ...] = ()) -> None:
+    async def arrange() -> None:
+        database = connect(database_url)
+        await database.open()
+        try:
+            for email in emails:
+                await insert_user(database, email=email, password_hash="x", is_admin=email in admins, created_at=datetime.now(UTC))
+        finally:
+            await database.close()
+
+    asyncio.run(arrange())
+
+
+def test_users_list_shows_every_user_newest_first(migrated_database_url):
+    with_users(migrated_database_url, *(f"user-{number:03d}@example.com" for number in range(60)), "boss@example.com", admins=("boss@example.com",))
+
+    result = run(migrated_database_url, "users", "list")
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "email" in lines[0] and "admin" in lines[0] and "disabled" in lines[0]
+    emails = [line.split()[1] for line in lines[1:]]
+    assert emails == ["boss@example.com", *(f"user-{number:03d}@example.com" for number in reversed(range(60)))]
+    assert lines[1].split()[-2:] == ["yes", "no"]  # boss: admin, not disabled
+
+
+def test_users_list_searches_by_the_start_of_the_email(migrated_database_url):
+    with_users(migrated_database_url, "ann@example.com", "anna@example.com", "bob@example.com")
+
+    result = run(migrated_database_url, "users", "list", "--search", "ANN")
+
+    assert result.exit_code == 0, result.output
+    assert [line.split()[1] for line in result.output.splitlines()[1:]] == ["ann@example.com", "anna@example.com"]
+    refused = run(migrated_database_url, "users", "list", "--search", "a\x01")
+    assert refused.exit_code == 1 and "no email address has" in refused.output
+
+
+def test_users_disable_enable_make_and_remove_admin(migrated_database_url):
+    with_users(migrated_database_url, "boss@example.com", "person@example.com", admins=("boss@example.com",))
+
+    steps = [
+        ("disable", "person@example.com was disabled", lambda user: user.is_disabled),
+        ("enable", "person@example.com was enabled", lambda user: not user.is_disabled),
+        ("make-admin", "person@example.com is now an admin", lambda user: user.is_admin),
+        ("remove-admin", "person@example.com is no longer an admin", lambda user: not user.is_admin),
+    ]
+    for command, said, holds in steps:
+        result = run(migrated_database_url, "users", command, "Person@Example.com")
+        assert result.exit_code == 0, result.output
+        assert said in result.output and holds(stored_user(migrated_database_url, "person@example.com"))
+
+
+@pytest.mark.parametrize("command", ["disable", "enable", "make-admin", "remove-admin"])
+def test_a_users_command_for_an_unknown_or_invalid_email_fails_clearly(migrated_database_url, command):
+    unknown = run(migrated_database_url, "users", command, "nobody@example.com")
+    invalid = run(migrated_database_url, "users", command, "not an email")
+
+    assert unknown.exit_code == 1 and "No user has the email nobody@example.com." in unknown.output
+    assert invalid.exit_code == 1 and "Error:" in invalid.output
+
+
+@pytest.mark.parametrize("command", ["disable", "remove-admin"])
+def test_the_last_admin_who_can_sign_in_stays(migrated_database_url, command):
+    with_users(migrated_database_url, "boss@example.com", admins=("boss@example.com",))
+
+    result = run(migrated_database_url, "users", command, "boss@example.com")
+
+    assert result.exit_code == 1 and "last admin who can sign in" in result.output
+    boss = stored_user(migrated_database_url, "boss@example.com")
+    assert boss.is_admin and not boss.is_disabled
+
+
+def test_users_commands_on_an_unmigrated_database_say_to_migrate(database_url):
+    result = run(database_url, "users", "list")
+
+    assert result.exit_code == 1 and "run `quartauth migrate` first" in result.output

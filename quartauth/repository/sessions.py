@@ -33,6 +33,7 @@ class Session:
     client_address: str | None  # None for sessions older than migration 0002
     browser: str | None
     previous_sign_in: PreviousSignIn | None  # None for the user's first sign-in
+    reauthenticated_at: datetime | None  # when the password was last entered in it
 
     @classmethod
     def from_row(cls, row: Row) -> Session:
@@ -55,12 +56,13 @@ class Session:
             previous_sign_in=None if previous_at is None else PreviousSignIn(
                 previous_at, row[names["previous_sign_in_browser"]], row[names["previous_sign_in_address"]]
             ),
+            reauthenticated_at=row[names["reauthenticated_at"]],
         )
 
 
 _FIELDS = (
     "id", "created_at", "last_seen_at", "expires_at", "idle_expires_at", "remembered", "client_address", "browser",
-    "previous_sign_in_at", "previous_sign_in_browser", "previous_sign_in_address",
+    "previous_sign_in_at", "previous_sign_in_browser", "previous_sign_in_address", "reauthenticated_at",
 )
 SESSION_COLUMNS = {name: name for name in _FIELDS}
 # select_live_sessions_with_users names the session's columns session_<name>, beside the user's.
@@ -145,3 +147,22 @@ async def select_live_sessions_of_user(db: Executor, user_id: int, now: datetime
 async def delete_session_of_user(db: Executor, session_id: int, user_id: int) -> int:
     """Deletes the session only when it is ``user_id``'s; answers 1 if it did, else 0."""
     return await db.execute("sessions/delete_session_of_user", id=session_id, user_id=user_id)
+
+
+async def delete_other_sessions_of_user(db: Executor, user_id: int, kept_id: int) -> int:
+    """Every session of ``user_id`` but ``kept_id``; answers how many ended."""
+    return await db.execute("sessions/delete_other_sessions_of_user", user_id=user_id, kept_id=kept_id)
+
+
+async def delete_sessions_of_user(db: Executor, user_id: int) -> int:
+    return await db.execute("sessions/delete_sessions_of_user", user_id=user_id)
+
+
+async def update_session_token(db: Executor, session_id: int, token_hash: str, reauthenticated_at: datetime) -> None:
+    await db.execute(
+        "sessions/update_session_token", id=session_id, token_hash=token_hash, reauthenticated_at=reauthenticated_at
+    )
+
+
+async def update_session_reauthenticated(db: Executor, session_id: int, reauthenticated_at: datetime) -> None:
+    await db.execute("sessions/update_session_reauthenticated", id=session_id, reauthenticated_at=reauthenticated_at)

@@ -15,6 +15,7 @@ class User:
     password_hash: str
     is_admin: bool
     created_at: datetime
+    disabled_at: datetime | None = None  # an admin disabled the user: no sign-in, no session
 
     @classmethod
     def from_row(cls, row: Row) -> User:
@@ -24,10 +25,48 @@ class User:
             password_hash=row["password_hash"],
             is_admin=bool(row["is_admin"]),
             created_at=row["created_at"],
+            disabled_at=row["disabled_at"],
         )
 
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None
+
     def __repr__(self) -> str:  # keeps the hash out of logs and tracebacks
-        return f"User(id={self.id}, email={self.email!r}, is_admin={self.is_admin})"
+        return f"User(id={self.id}, email={self.email!r}, is_admin={self.is_admin}, disabled={self.is_disabled})"
+
+
+@dataclass(frozen=True)
+class UserSummary:
+    """What the admin area shows of a user: never the password hash."""
+
+    id: int
+    email: str
+    is_admin: bool
+    created_at: datetime
+    disabled_at: datetime | None
+    last_sign_in_at: datetime | None
+    last_sign_in_browser: str | None
+    last_sign_in_address: str | None
+    live_sessions: int
+
+    @classmethod
+    def from_row(cls, row: Row) -> UserSummary:
+        return cls(
+            id=row["id"],
+            email=row["email"],
+            is_admin=bool(row["is_admin"]),
+            created_at=row["created_at"],
+            disabled_at=row["disabled_at"],
+            last_sign_in_at=row["last_sign_in_at"],
+            last_sign_in_browser=row["last_sign_in_browser"],
+            last_sign_in_address=row["last_sign_in_address"],
+            live_sessions=int(row["live_sessions"]),
+        )
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None
 
 
 async def insert_user(
@@ -81,3 +120,43 @@ async def update_user_last_sign_in(
         browser=browser,
         client_address=client_address,
     )
+
+
+async def delete_user(db: Executor, user_id: int) -> int:
+    """Deletes the user, and with it (by foreign key) their sessions; answers 1 if it did."""
+    return await db.execute("users/delete_user", id=user_id)
+
+
+async def update_user_disabled_at(db: Executor, user_id: int, disabled_at: datetime | None) -> int:
+    return await db.execute("users/update_user_disabled_at", id=user_id, disabled_at=disabled_at)
+
+
+async def update_user_is_admin(db: Executor, user_id: int, is_admin: bool) -> int:
+    return await db.execute("users/update_user_is_admin", id=user_id, is_admin=is_admin)
+
+
+async def select_enabled_admin_ids(db: Connection) -> set[int]:
+    """The admins who can sign in, locked until the transaction ends (Postgres)."""
+    rows = await db.fetch_all("users/select_enabled_admin_ids")
+    return {row["id"] for row in rows}
+
+
+async def select_user_summaries_from_id(db: Executor, start_id: int, limit: int, now: datetime) -> list[UserSummary]:
+    """Up to ``limit`` users with ids at most ``start_id``, newest first."""
+    rows = await db.fetch_all("users/select_user_summaries_from_id", start_id=start_id, limit=limit, now=now)
+    return [UserSummary.from_row(row) for row in rows]
+
+
+async def select_user_summaries_from_email(
+    db: Executor, start_email: str, end_email: str, limit: int, now: datetime
+) -> list[UserSummary]:
+    """Up to ``limit`` users with ``start_email <= email < end_email``, in email order."""
+    rows = await db.fetch_all(
+        "users/select_user_summaries_from_email", start_email=start_email, end_email=end_email, limit=limit, now=now
+    )
+    return [UserSummary.from_row(row) for row in rows]
+
+
+async def select_user_summary_by_id(db: Executor, user_id: int, now: datetime) -> UserSummary | None:
+    row = await db.fetch_one("users/select_user_summary_by_id", id=user_id, now=now)
+    return UserSummary.from_row(row) if row else None

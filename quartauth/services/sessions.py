@@ -7,6 +7,8 @@ the session everywhere at once.
 A session ends at the latest at ``expires_at`` (a day, or 30 days remembered), and earlier
 when it goes unused for its idle time (``Lifetimes``): ``idle_expires_at`` moves forward as
 the session is used, at most once every ``LAST_SEEN_RESOLUTION``, so page views stay reads.
+What matters most (ending other sessions, deleting the account, admin actions) also needs
+the password to have been entered in the session lately (``Lifetimes.reauthentication``).
 Time comes from a ``Clock``, so tests can move it.
 """
 from __future__ import annotations
@@ -14,22 +16,25 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 
-from ..db import Database
+from ..db import Connection, Database
 from ..db.batching import BatchLoader
 from ..repository.sessions import (
     Session,
     delete_expired_sessions,
     delete_expired_sessions_of_user,
+    delete_other_sessions_of_user,
     delete_session_by_token_hash,
     delete_session_of_user,
     insert_session,
     select_live_sessions_of_user,
     select_live_sessions_with_users,
     update_session_last_seen,
+    update_session_reauthenticated,
+    update_session_token,
 )
 from ..repository.users import User, update_user_last_sign_in
 
@@ -53,6 +58,8 @@ class Lifetimes:
     session_idle: timedelta = timedelta(minutes=60)
     remembered: timedelta = timedelta(days=30)
     remembered_idle: timedelta = timedelta(days=7)
+    # How long an entered password vouches for the person at the keyboard.
+    reauthentication: timedelta = timedelta(minutes=10)
 
     def idle(self, *, remembered: bool) -> timedelta:
         return self.remembered_idle if remembered else self.session_idle
@@ -68,6 +75,11 @@ class SignedIn:
     user: User
     session: Session
     token: str
+
+    def reauthenticated_since(self, moment: datetime) -> bool:
+        """Whether the password was entered in this session at ``moment`` or later."""
+        entered = self.session.reauthenticated_at
+        return entered is not None and entered >= moment
 
 
 def hash_token(token: str) -> str:
@@ -166,6 +178,25 @@ async def end_other_session(db: Database, signed_in: SignedIn, session_id: int) 
     if await delete_session_of_user(db, session_id, signed_in.user.id) == 1:
         return Ending.ENDED
     return Ending.NOT_THEIRS
+
+
+async def end_other_sessions(db: Database, signed_in: SignedIn) -> int:
+    """End every session of the signed-in user but the one in use; answer how many."""
+    return await delete_other_sessions_of_user(db, signed_in.user.id, signed_in.session.id)
+
+
+async def note_reauthentication(db: Database, signed_in: SignedIn, now: datetime) -> SignedIn:
+    """The password was just entered again in this session: it vouches from ``now``."""
+    await update_session_reauthenticated(db, signed_in.session.id, now)
+    return replace(signed_in, session=replace(signed_in.session, reauthenticated_at=now))
+
+
+async def renew_token(db: Connection | Database, signed_in: SignedIn, now: datetime) -> SignedIn:
+    """Give the session in use a new token, the password having just been entered (a
+    cookie copied before then stops working); the caller hands it to the browser."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    await update_session_token(db, signed_in.session.id, hash_token(token), now)
+    return replace(signed_in, session=replace(signed_in.session, reauthenticated_at=now), token=token)
 
 
 async def prune(db: Database, now: datetime) -> int:

@@ -1,13 +1,20 @@
-"""Users: creating one, and checking who someone is."""
+"""Users: creating one, checking who someone is, and what people do with their own account."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import Enum
 
 from ..db import Database, UniqueViolation
-from ..repository.users import User, insert_user, select_user_by_email, update_user_password_hash
+from ..repository.sessions import delete_other_sessions_of_user
+from ..repository.users import User, delete_user, insert_user, select_user_by_email, update_user_password_hash
+from .admin import Refused, keep_another_admin
 from .passwords import PasswordHasher
+from .sessions import SignedIn, note_reauthentication, renew_token
 
 EMAIL_TAKEN_MESSAGE = "Email already registered"
+LAST_ADMIN_DELETION_MESSAGE = (
+    "You are the last admin who can sign in: make another admin before you delete your account."
+)
 
 
 class EmailTaken(Exception):
@@ -35,14 +42,65 @@ async def register(
 
 
 async def authenticate(db: Database, hasher: PasswordHasher, *, email: str, password: str) -> User | None:
-    """The user when the password is theirs, else None, in the same time either way."""
+    """The user when the password is theirs and they may sign in, else None, in the same
+    time either way: a disabled user's password is checked too, and then refused."""
     user = await select_user_by_email(db, email)
     if user is None:
         await hasher.verify_against_dummy(password)
         return None
     verification = await hasher.verify(password, user.password_hash)
-    if not verification.matches:
+    if not verification.matches or user.is_disabled:
         return None
     if verification.needs_rehash:
         await update_user_password_hash(db, user.id, await hasher.hash(password))
     return user
+
+
+async def change_password(
+    db: Database, hasher: PasswordHasher, signed_in: SignedIn, *, current: str, new: str, now: datetime
+) -> SignedIn | None:
+    """Replace the password when ``current`` is right (else None, and nothing changes).
+
+    Every other session ends, since one of them may be whoever made the change necessary;
+    the session in use carries on under a new token, which the caller hands to the browser.
+    """
+    if not (await hasher.verify(current, signed_in.user.password_hash)).matches:
+        return None
+    password_hash = await hasher.hash(new)
+    async with db.transaction() as connection:
+        await update_user_password_hash(connection, signed_in.user.id, password_hash)
+        await delete_other_sessions_of_user(connection, signed_in.user.id, signed_in.session.id)
+        renewed = await renew_token(connection, signed_in, now)
+    return renewed
+
+
+async def reauthenticate(
+    db: Database, hasher: PasswordHasher, signed_in: SignedIn, *, password: str, now: datetime
+) -> SignedIn | None:
+    """Confirm it's them: when ``password`` is theirs, the session vouches for them from ``now``."""
+    if not (await hasher.verify(password, signed_in.user.password_hash)).matches:
+        return None
+    return await note_reauthentication(db, signed_in, now)
+
+
+class Deletion(Enum):
+    DELETED = "deleted"
+    WRONG_PASSWORD = "the password was not theirs"
+
+
+async def delete_account(db: Database, hasher: PasswordHasher, signed_in: SignedIn, *, password: str) -> Deletion:
+    """Delete the signed-in user and everything of theirs, when ``password`` is theirs.
+
+    Raises ``Refused`` for the last admin who can sign in.
+    """
+    user = signed_in.user
+    if not (await hasher.verify(password, user.password_hash)).matches:
+        return Deletion.WRONG_PASSWORD
+    async with db.transaction() as connection:
+        if user.is_admin:
+            try:
+                await keep_another_admin(connection, user.id)
+            except Refused:
+                raise Refused(LAST_ADMIN_DELETION_MESSAGE) from None
+        await delete_user(connection, user.id)  # sessions go with it (ON DELETE CASCADE)
+    return Deletion.DELETED

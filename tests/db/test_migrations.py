@@ -8,7 +8,7 @@ import pytest
 
 from quartauth.db import connect, migrations
 from quartauth.repository.sessions import select_sessions_of_user
-from quartauth.repository.users import insert_user, select_user_by_email
+from quartauth.repository.users import select_user_by_email
 
 # Queries written for the schema as it stood at an older migration.
 OLD_SHAPES = Path(__file__).resolve().parent / "sql"
@@ -88,12 +88,16 @@ def test_a_badly_named_migration_is_refused(tmp_path):
 async def test_a_database_at_0001_moves_forward_without_losing_a_row(database_url, empty_database):
     await migrate_to(empty_database, "0001")
     now = datetime.now(UTC)
-    user = await insert_user(empty_database, email="old@example.com", password_hash="bcrypt_sha256$x", is_admin=True, created_at=now)
     old_queries = connect(database_url, sql_root=OLD_SHAPES)
     await old_queries.open()
     try:
+        for email in ("old@example.com", "other@example.com"):
+            await old_queries.execute(
+                "insert_user_as_at_0001", email=email, password_hash="bcrypt_sha256$x", is_admin=True, created_at=now
+            )
+        old_id = (await old_queries.fetch_one("select_user_id_as_at_0001", email="old@example.com"))["id"]
         await old_queries.execute(
-            "insert_session_as_at_0001", token_hash="hash", user_id=user.id, created_at=now, expires_at=now + timedelta(days=1)
+            "insert_session_as_at_0001", token_hash="hash", user_id=old_id, created_at=now, expires_at=now + timedelta(days=1)
         )
     finally:
         await old_queries.close()
@@ -102,8 +106,13 @@ async def test_a_database_at_0001_moves_forward_without_losing_a_row(database_ur
 
     later = [migration.version for migration in migrations.discover(empty_database.dialect) if migration.version > "0001"]
     assert [migration.version for migration in applied] == later
-    assert await select_user_by_email(empty_database, "old@example.com") == user
+    user = await select_user_by_email(empty_database, "old@example.com")
+    assert user is not None and await select_user_by_email(empty_database, "other@example.com") is not None
+    assert (user.id, user.is_admin, user.created_at) == (old_id, True, now)
+    assert user.disabled_at is None  # every account from before disabling existed is enabled
     [session] = await select_sessions_of_user(empty_database, user.id)
+    # It began with the password, which vouches for it as a sign-in's would.
+    assert session.reauthenticated_at == now
     assert session.created_at == now and session.client_address is None and session.browser is None
     # Its idle end is its latest end: nothing about its use was known before.
     assert session.idle_expires_at == session.expires_at and session.remembered is False

@@ -1,4 +1,5 @@
-"""The signed-in person's own account: who they are, and their sessions."""
+"""The signed-in person's own account: who they are, their sessions, their password, and
+deleting it all."""
 from __future__ import annotations
 
 from quart import Blueprint, flash, redirect, url_for
@@ -6,9 +7,12 @@ from quart.typing import ResponseReturnValue
 
 from ... import extensions
 from ...fastpaths.rendering import render
-from ...services import sessions
+from ...services import sessions, users
+from ...services.admin import Refused
 from ...services.sessions import SignedIn
-from ...signed_in import signed_in_required
+from ...signed_in import sign_in, sign_out, signed_in_required
+from ..auth.reauthentication import WRONG_PASSWORD_MESSAGE, recent_password_required
+from .forms import ChangePasswordForm, DeleteAccountForm
 
 blueprint = Blueprint("account", __name__, template_folder="templates")
 
@@ -19,13 +23,18 @@ ENDING_MESSAGES = {
     sessions.Ending.IN_USE: ("That is this browser's session: to end it, log out.", "info"),
     sessions.Ending.NOT_THEIRS: ("That session is not one of yours, or it has ended already.", "danger"),
 }
+WRONG_CURRENT_PASSWORD = "That is not your current password."
 
 
 @blueprint.get("/account")
 @signed_in_required
 async def overview(signed_in: SignedIn) -> ResponseReturnValue:
+    return await _overview(signed_in, await ChangePasswordForm.create_form())
+
+
+async def _overview(signed_in: SignedIn, password_form: ChangePasswordForm) -> ResponseReturnValue:
     live = await sessions.live_sessions(extensions.database(), signed_in, extensions.clock()())
-    return await render("account/overview.html", signed_in=signed_in, sessions=live)
+    return await render("account/overview.html", signed_in=signed_in, sessions=live, password_form=password_form)
 
 
 @blueprint.post(f"/account/sessions/<int(min=1, max={MAX_ID}):session_id>/end")
@@ -34,3 +43,55 @@ async def end_session(signed_in: SignedIn, session_id: int) -> ResponseReturnVal
     ending = await sessions.end_other_session(extensions.database(), signed_in, session_id)
     await flash(*ENDING_MESSAGES[ending])
     return redirect(url_for("account.overview"))
+
+
+@blueprint.post("/account/sessions/end-others")
+@signed_in_required
+@recent_password_required
+async def end_other_sessions(signed_in: SignedIn) -> ResponseReturnValue:
+    await sessions.end_other_sessions(extensions.database(), signed_in)
+    await flash("You were logged out everywhere else.", "success")
+    return redirect(url_for("account.overview"))
+
+
+@blueprint.post("/account/password")
+@signed_in_required
+async def change_password(signed_in: SignedIn) -> ResponseReturnValue:
+    form = await ChangePasswordForm.create_form()
+    if await form.validate_on_submit():
+        renewed = await users.change_password(
+            extensions.database(),
+            extensions.password_hasher(),
+            signed_in,
+            current=form.current_password.data,
+            new=form.new_password.data,
+            now=extensions.clock()(),
+        )
+        if renewed is None:
+            form.current_password.errors.append(WRONG_CURRENT_PASSWORD)
+        else:
+            sign_in(renewed, remember=renewed.session.remembered)
+            await flash("Your password was changed.", "success")
+            return redirect(url_for("account.overview"))
+    return await _overview(signed_in, form)
+
+
+@blueprint.route("/account/delete", methods=["GET", "POST"])
+@signed_in_required
+async def delete(signed_in: SignedIn) -> ResponseReturnValue:
+    """The second step of deleting the account: the password, and a last click."""
+    form, refusal = await DeleteAccountForm.create_form(), None
+    if await form.validate_on_submit():
+        try:
+            deletion = await users.delete_account(
+                extensions.database(), extensions.password_hasher(), signed_in, password=form.password.data
+            )
+        except Refused as refused:
+            refusal = str(refused)
+        else:
+            if deletion is users.Deletion.DELETED:
+                sign_out()
+                await flash("Your account was deleted.", "info")
+                return redirect(url_for("auth.login"))
+            form.password.errors.append(WRONG_PASSWORD_MESSAGE)
+    return await render("account/delete.html", form=form, refusal=refusal)

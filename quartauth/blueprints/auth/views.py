@@ -1,4 +1,4 @@
-"""Sign up, log in, log out."""
+"""Sign up, log in, log out, and confirm it's you."""
 from __future__ import annotations
 
 import asyncio
@@ -16,7 +16,8 @@ from ...services import sessions, users
 from ...services.browsers import describe_browser
 from ...services.sessions import SignedIn
 from ...signed_in import current_sign_in, sign_in, sign_out, signed_in_required
-from .forms import LoginForm, LogoutForm, RegisterForm
+from . import reauthentication
+from .forms import ConfirmPasswordForm, LoginForm, LogoutForm, RegisterForm
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 
@@ -80,6 +81,18 @@ async def logout(signed_in: SignedIn) -> ResponseReturnValue:
     sign_out()
     await flash("You were logged out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/confirm", methods=["GET", "POST"])
+@signed_in_required
+async def confirm(signed_in: SignedIn) -> ResponseReturnValue:
+    """Confirm it's you, then go on to ``next`` (a page of this site, as after logging in)."""
+    form = await ConfirmPasswordForm.create_form()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    elif await reauthentication.confirm(form, signed_in) is not None:
+        return redirect(safe_redirect_target(form.next.data, default=url_for("account.overview")))
+    return await reauthentication.confirmation_page(form, action=url_for("auth.confirm"))
 
 
 @blueprint.app_errorhandler(Unauthorized)

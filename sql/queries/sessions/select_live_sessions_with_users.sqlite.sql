@@ -10,13 +10,16 @@ SELECT s.token_hash,
        s.previous_sign_in_at AS session_previous_sign_in_at,
        s.previous_sign_in_browser AS session_previous_sign_in_browser,
        s.previous_sign_in_address AS session_previous_sign_in_address,
+       s.reauthenticated_at AS session_reauthenticated_at,
        u.id,
        u.email,
        u.password_hash,
        u.is_admin,
-       u.created_at
+       u.created_at,
+       u.disabled_at
   FROM sessions AS s
   JOIN users AS u ON u.id = s.user_id
  WHERE s.token_hash IN (SELECT value FROM json_each(:token_hashes))
    AND s.expires_at > :now
    AND s.idle_expires_at > :now
+   AND u.disabled_at IS NULL

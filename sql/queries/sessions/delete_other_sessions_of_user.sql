@@ -1,0 +1,3 @@
+DELETE FROM sessions
+ WHERE user_id = :user_id
+   AND id <> :kept_id

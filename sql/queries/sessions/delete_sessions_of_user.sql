@@ -1,0 +1,2 @@
+DELETE FROM sessions
+ WHERE user_id = :user_id

@@ -1,0 +1,3 @@
+UPDATE sessions
+   SET reauthenticated_at = :reauthenticated_at
+ WHERE id = :id

@@ -1,0 +1,2 @@
+DELETE FROM users
+ WHERE id = :id

@@ -1,0 +1,9 @@
+SELECT u.id, u.email, u.is_admin, u.created_at, u.disabled_at,
+       u.last_sign_in_at, u.last_sign_in_browser, u.last_sign_in_address,
+       (SELECT COUNT(*)
+          FROM sessions AS s
+         WHERE s.user_id = u.id
+           AND s.expires_at > :now
+           AND s.idle_expires_at > :now) AS live_sessions
+  FROM users AS u
+ WHERE u.id = :id

@@ -1,0 +1,3 @@
+UPDATE users
+   SET disabled_at = :disabled_at
+ WHERE id = :id

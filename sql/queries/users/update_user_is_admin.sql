@@ -1,0 +1,3 @@
+UPDATE users
+   SET is_admin = :is_admin
+ WHERE id = :id

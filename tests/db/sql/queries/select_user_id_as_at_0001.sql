@@ -1,0 +1,3 @@
+SELECT id
+  FROM users
+ WHERE email = :email
