@@ -23,15 +23,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def app_server(database_url: str, folder: Path) -> LiveServer:
+def app_server(database_url: str, folder: Path, **settings: str) -> LiveServer:
     """The app as `make run` serves it, on ``database_url`` (migrated here first), with its
-    instance folder and log in ``folder`` and the cheapest bcrypt cost."""
+    instance folder and log in ``folder``, the cheapest bcrypt cost, and ``settings``."""
     asyncio.run(migrations.migrate_url(database_url))
     environment = {
         "QUARTAUTH_ENV": "development",
         "INSTANCE_PATH": str(folder),
         "DATABASE_URL": database_url,
         "BCRYPT_ROUNDS": "4",
+        **settings,
     }
     return LiveServer(environment, folder / "server.log")
 

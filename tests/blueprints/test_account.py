@@ -191,6 +191,15 @@ async def test_the_account_page_has_the_change_password_form(auth, client):
     for name in ("current_password", "new_password", "confirm"):
         assert f'name="{name}"' in html
     assert 'autocomplete="current-password"' in html and 'autocomplete="new-password"' in html
+    assert "autofocus" not in html  # the page opens at the top, not in the form
+
+
+async def test_a_mistake_brings_the_cursor_back_to_its_field(auth):
+    await auth.register()
+
+    response = await change_password(auth, new="a brand new secret", confirm="something else")
+
+    assert re.search(r'<input[^>]*autofocus[^>]*name="confirm"|<input[^>]*name="confirm"[^>]*autofocus', await page_text(response))
 
 
 async def test_changing_the_password_ends_other_sessions_and_keeps_this_one(app, database):

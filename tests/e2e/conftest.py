@@ -89,7 +89,7 @@ class Visit:
         self.page.screenshot(path=SCREENSHOTS / f"{self.name}-{self.shots:02d}-{slug or 'home'}.png", full_page=True)  # type: ignore[attr-defined]
 
     def submit(self, button: str) -> None:
-        self.page.get_by_role("button", name=button).click()  # type: ignore[attr-defined]
+        self.page.get_by_role("button", name=button, exact=True).click()  # type: ignore[attr-defined]
         self.snap()
 
     def text(self) -> str:
