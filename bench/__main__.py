@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import bcrypt
 
 from quartauth.db import migrations
-from quartauth.testing import throwaway_postgres
+from quartauth.testing import plans, throwaway_postgres
 from quartauth.testing.live_server import free_port
 from quartauth.testing.nginx import free_port_run, make_certificate, running_nginx, site_for
 
@@ -47,6 +47,10 @@ LOGIN_SECONDS = 20
 MIXED_SECONDS = 15
 LATENCY_SECONDS = 10
 LIMIT_SECONDS = 10
+ADMIN_SEARCH_CONNECTIONS = 4
+ADMIN_SEARCH_SECONDS = 10
+# A prefix a ninth of the users share: the widest range a page is read from.
+PLANNED_PREFIX = "bench-user-1"
 
 
 @dataclass(frozen=True)
@@ -62,12 +66,14 @@ class DialectResult:
     worker_memory_mb: list[float]
     balance_direct: balance.Balance
     balance_nginx: balance.Balance
+    admin_search: wrk.Load
+    admin_search_plan: str
 
     @property
     def failures(self) -> int:
         loads = (
             self.baseline, self.pages, self.logins, self.mixed_pages, self.mixed_logins,
-            self.login_latency_small, self.login_latency_large,
+            self.login_latency_small, self.login_latency_large, self.admin_search,
         )
         return sum(load.failures for load in loads) + self.balance_direct.failures + self.balance_nginx.failures
 
@@ -177,11 +183,38 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
         print(f"[{name}] login latency with {LARGE_USER_COUNT:,} users", flush=True)
         latency_large = wrk.run(login_url, "login.lua", forms, connections=1, seconds=LATENCY_SECONDS)
 
+        print(f"[{name}] admin search by email prefix with {LARGE_USER_COUNT:,} users", flush=True)
+        search_plan = asyncio.run(plans.email_search_plan(url, PLANNED_PREFIX))
+        admin_cookie = write_admin_cookie(server.port, url, workdir / f"{name}-admin-cookie.txt")
+        admin_search = wrk.run(
+            server.url("/admin"), "admin_search.lua", str(admin_cookie),
+            connections=ADMIN_SEARCH_CONNECTIONS, seconds=ADMIN_SEARCH_SECONDS,
+        )
+        if admin_search.unexpected:
+            raise RuntimeError(f"{admin_search.unexpected} admin searches did not answer 200")
+
         memory = worker_memory_mb(server)
     return DialectResult(
         name, baseline, pages, logins, mixed_pages, mixed_logins, latency_small, latency_large, memory,
-        balance_direct, balance_nginx,
+        balance_direct, balance_nginx, admin_search,
+        _plan_verdict(name, url, search_plan),
     )
+
+
+def _plan_verdict(name: str, url: str, plan: str) -> str:
+    if plans.reads_an_index_range(url, plan):
+        return "index range"
+    print(f"[{name}] the email search scans or sorts:\n{plan}", flush=True)
+    return "scan or sort MISSED"
+
+
+def write_admin_cookie(port: int, url: str, path: Path) -> Path:
+    """The first seeded user, made an admin, signed in: their cookie header, in a file."""
+    asyncio.run(seed.make_admin(url, seed.email_of(1)))
+    browser = Browser(port)
+    browser.log_in(seed.email_of(1), seed.PASSWORD)
+    path.write_text(browser.cookie_header() + "\n")
+    return path
 
 
 def main() -> int:

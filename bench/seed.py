@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from quartauth.db import connect
+from quartauth.repository.users import select_user_by_email, update_user_is_admin
 from quartauth.services.passwords import PasswordHasher
 
 SQL_ROOT = Path(__file__).resolve().parent / "sql"
@@ -37,3 +38,15 @@ async def add_users(url: str, first: int, last: int, hashed: str) -> None:
     finally:
         await database.close()
 
+
+
+async def make_admin(url: str, email: str) -> None:
+    database = connect(url)
+    await database.open()
+    try:
+        user = await select_user_by_email(database, email)
+        if user is None:
+            raise RuntimeError(f"no seeded user {email}")
+        await update_user_is_admin(database, user.id, True)
+    finally:
+        await database.close()

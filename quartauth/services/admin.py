@@ -88,7 +88,7 @@ async def users_by_email(db: Database, search: str, *, start_email: str | None, 
     """
     prefix = search_prefix(search)
     start = start_email if start_email and start_email.startswith(prefix) else prefix
-    found = await select_user_summaries_from_email(db, start, _after_prefix(prefix), PAGE_SIZE + 1, now)
+    found = await select_user_summaries_from_email(db, start, after_prefix(prefix), PAGE_SIZE + 1, now)
     next_start = found[PAGE_SIZE].email if len(found) > PAGE_SIZE else None
     return Page(found[:PAGE_SIZE], next_start)
 
@@ -110,7 +110,7 @@ def _unsearchable(character: str) -> bool:
     return unicodedata.category(character) in ("Cc", "Cs") or character in ("\ufffd", "\U0010ffff")
 
 
-def _after_prefix(prefix: str) -> str:
+def after_prefix(prefix: str) -> str:
     """The least string greater than every string that starts with ``prefix`` (code point
     order, which is UTF-8 byte order)."""
     following = ord(prefix[-1]) + 1

@@ -6,11 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from quartauth.db import connect
-from quartauth.db.connect import SQL_ROOT
 from quartauth.repository.sessions import select_sessions_of_user
 from quartauth.repository.users import insert_user, select_user_by_id
 from quartauth.services import admin, sessions
+from quartauth.testing import plans
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -68,7 +67,7 @@ async def test_changing_an_unknown_user_says_so(database):
     [("abc", "abd"), ("a", "b"), ("x@example.co", "x@example.cp"), ("\ud7ff", "\ue000"), ("é", "ê")],
 )
 def test_a_prefix_ends_at_the_least_string_after_it(prefix, after):
-    assert admin._after_prefix(prefix) == after
+    assert admin.after_prefix(prefix) == after
     assert prefix + "\U0010fffd" < after and not after.startswith(prefix)
 
 
@@ -77,30 +76,11 @@ def test_a_search_is_the_stored_form_of_an_emails_start(search):
     assert admin.search_prefix(search) == "person@example"
 
 
-async def test_the_search_reads_the_email_index_not_the_table(database, migrated_database_url, tmp_path):
+async def test_the_search_reads_the_email_index_not_the_table(database, migrated_database_url):
     """The plan at any size; at 1,000,000 users the bench checks it again, unforced."""
     for number in range(200):
         await add_user(database, f"user-{number}@example.com")
-    query = (SQL_ROOT / "queries" / "users" / f"select_user_summaries_from_email.{database.dialect}.sql").read_text()
-    explain = "EXPLAIN QUERY PLAN " if database.dialect == "sqlite" else "EXPLAIN "
-    (tmp_path / "queries").mkdir()
-    (tmp_path / "queries" / "explain_search.sql").write_text(explain + query)
-    explainer = connect(migrated_database_url, sql_root=tmp_path)
-    await explainer.open()
-    try:
-        async with explainer.connection() as connection:
-            if database.dialect == "postgres":
-                await connection.execute_script("SET enable_seqscan = off; SET enable_bitmapscan = off")
-            rows = await connection.fetch_all(
-                "explain_search", start_email="user-1", end_email="user-2", limit=51, now=NOW
-            )
-    finally:
-        await explainer.close()
 
-    plan = "\n".join(str(value) for row in rows for value in row.values())
-    if database.dialect == "sqlite":
-        assert "SEARCH u USING INDEX users_email_key (email>? AND email<?)" in plan
-        assert "SCAN u" not in plan and "TEMP B-TREE" not in plan  # no scan, no sort
-    else:
-        assert "Index Scan using users_email_prefix_idx on users u" in plan
-        assert "Index Cond: (((email)::text >= " in plan and "Sort" not in plan
+    plan = await plans.email_search_plan(migrated_database_url, "user-1", forbid_scans=True)
+
+    assert plans.reads_an_index_range(migrated_database_url, plan), plan
