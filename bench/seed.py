@@ -27,14 +27,21 @@ async def password_hash(rounds: int) -> str:
         hasher.close()
 
 
+# Users added per statement: each must finish within the app's statement timeout, with every
+# index of users to keep up to date.
+SEED_CHUNK = 100_000
+
+
 async def add_users(url: str, first: int, last: int, hashed: str) -> None:
     database = connect(url, sql_root=SQL_ROOT)
     await database.open()
     try:
-        async with database.transaction() as connection:
-            await connection.execute(
-                "seed_users", first=first, last=last, password_hash=hashed, created_at=datetime.now(UTC)
-            )
+        for chunk_first in range(first, last + 1, SEED_CHUNK):
+            chunk_last = min(chunk_first + SEED_CHUNK - 1, last)
+            async with database.transaction() as connection:
+                await connection.execute(
+                    "seed_users", first=chunk_first, last=chunk_last, password_hash=hashed, created_at=datetime.now(UTC)
+                )
     finally:
         await database.close()
 

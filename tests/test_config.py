@@ -113,6 +113,8 @@ def test_default_database_is_sqlite_under_the_instance_folder(tmp_path, monkeypa
         ("BCRYPT_ROUNDS", "twelve", "BCRYPT_ROUNDS must be a whole number"),
         ("BCRYPT_ROUNDS", "3", "BCRYPT_ROUNDS must be between 4 and 31"),
         ("HASH_THREADS", "0", "HASH_THREADS must be between 1 and 256"),
+        ("REAUTH_MINUTES", "-1", "REAUTH_MINUTES must be between 0 and 1440"),
+        ("REAUTH_MINUTES", "ten", "REAUTH_MINUTES must be a whole number"),
     ],
 )
 def test_bad_settings_are_refused_with_a_clear_message(setting, value, message):
@@ -123,3 +125,8 @@ def test_bad_settings_are_refused_with_a_clear_message(setting, value, message):
 def test_an_unknown_database_url_is_refused(tmp_path):
     with pytest.raises(ValueError, match="DATABASE_URL must start with"):
         create_app({"QUARTAUTH_ENV": "testing", "DATABASE_URL": "mysql://localhost/db"})
+
+
+def test_reauth_minutes_defaults_to_ten_and_may_be_zero():
+    assert load_config({"QUARTAUTH_ENV": "testing"})["REAUTH_MINUTES"] == 10
+    assert load_config({"QUARTAUTH_ENV": "testing", "REAUTH_MINUTES": "0"})["REAUTH_MINUTES"] == 0

@@ -10,11 +10,20 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quartauth.repository.users import update_user_is_admin
+
 from .conftest import snapshot
 
-ROUTES = ["/", "/register", "/login", "/logout", "/account", "/healthz", "/static/style.css", "/nowhere"]
+ROUTES = [
+    "/", "/register", "/login", "/logout", "/account", "/healthz", "/static/style.css", "/nowhere",
+    "/confirm", "/account/password", "/account/delete", "/account/sessions/end-others", "/account/sessions/1/end",
+    "/admin", "/admin/users/1", "/admin/users/1/disable", "/admin/users/1/remove-admin", "/admin/users/1/end-sessions",
+]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-FIELDS = ["email", "password", "confirm", "remember", "next", "csrf_token"]
+FIELDS = [
+    "email", "password", "confirm", "remember", "next", "csrf_token",
+    "current_password", "new_password", "search", "start",
+]
 COOKIES = ["quartauth_session", "quartauth_csrf", "other"]
 
 header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=200)
@@ -60,3 +69,27 @@ async def test_no_request_breaks_the_server_or_changes_data(
 
     assert response.status_code < 500, (method, path, response.status_code)
     assert await snapshot(database) == resident
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    method=st.sampled_from(METHODS),
+    path=paths,
+    query=st.dictionaries(st.one_of(st.sampled_from(FIELDS), any_text), any_text, max_size=4),
+    body=bodies,
+    content_type=content_types,
+)
+async def test_a_signed_in_admin_sending_anything_breaks_nothing(
+    client, resident, database, method, path, query, body, content_type
+):
+    """The resident, an admin here, signed in on ``client``: every page is open to them, but
+    without a CSRF token no request of theirs may change anything either."""
+    await update_user_is_admin(database, resident.resident.id, True)
+    before = await snapshot(database)
+    request_headers = {"Content-Type": content_type} if content_type else {}
+
+    response = await client.open(path, method=method, query_string=query, headers=request_headers, data=body)
+
+    assert response.status_code < 500, (method, path, query, response.status_code)
+    assert await snapshot(database) == before
+    assert (await client.get("/admin")).status_code == 200  # still signed in, still an admin

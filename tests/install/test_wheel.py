@@ -84,6 +84,13 @@ def test_the_wheel_serves_sign_up_and_log_in_from_another_folder(installed, tmp_
             )
             assert "Welcome person@example.com!" in logged_in.text
 
+            # Every blueprint's templates came with the wheel: the account page and the admin area.
+            assert "Change password" in browser.get("/account").text
+            made = run(installed / "quartauth", "users", "make-admin", "person@example.com", cwd=site, env=environment)
+            assert "person@example.com is now an admin." in made
+            admin_area = browser.get("/admin")
+            assert admin_area.status_code == 200 and "person@example.com" in admin_area.text
+
     assert (site / "instance" / "quartauth.sqlite3").exists() and (site / "instance" / "secret_key").exists()
     site_packages = Path(package).parents[1]
     assert not (site_packages / "instance").exists()
