@@ -92,7 +92,7 @@ def create_admin(email: str | None) -> None:
     confirmation = answers.ask_optional("Repeat password", secret=True)
     if confirmation is not None and confirmation != password:
         _fail(passwords.MISMATCH_MESSAGE)
-    problem = passwords.password_problem(password)
+    problem = passwords.password_problem(password, email=normalized)
     if problem:
         _fail(problem)
 

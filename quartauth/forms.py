@@ -2,6 +2,7 @@
 the fields more than one form asks for."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from quart import request
@@ -40,13 +41,27 @@ class NormalizedEmail:
             raise ValidationError(str(error)) from None
 
 
-class NewPassword:
-    """The sign-up rules for a password being chosen."""
+class PasswordShape:
+    """A password must be readable, and of a length that can be a password."""
+
+    def __init__(self, *, check_length: bool = True) -> None:
+        self.check_length = check_length
 
     def __call__(self, form: Form, field: PasswordField) -> None:
-        problem = passwords.password_problem(field.data or "")
-        if problem:
+        problem = passwords.shape_problem(field.data or "")
+        if problem == passwords.UNREADABLE_MESSAGE or (problem and self.check_length):
             raise StopValidation(problem)
+
+
+async def guessing_problem(field: PasswordField, *, email: str) -> None:
+    """The rest of the sign-up rules for a password being chosen (an ``async_validators_``
+    method calls it): not easy to guess for ``email``'s account. The estimate runs in a
+    thread, as it costs milliseconds; a field already in error is not estimated."""
+    if field.errors or not field.data:
+        return
+    problem = await asyncio.to_thread(passwords.guessing_problem, field.data, email=email)
+    if problem:
+        raise ValidationError(problem)
 
 
 def email_field() -> EmailField:
@@ -63,6 +78,7 @@ def current_password_field(label: str = "Password") -> PasswordField:
         label,
         validators=[
             InputRequired(f"{label} is required."),
+            PasswordShape(check_length=False),
             # Longer than any password we accept: refuse it before it costs a hash.
             Length(max=passwords.MAX_LENGTH, message=passwords.LENGTH_MESSAGE),
         ],
@@ -74,7 +90,7 @@ def new_password_field(label: str = "Password") -> PasswordField:
     """A password being chosen, with the rule shown beside it."""
     return PasswordField(
         label,
-        validators=[InputRequired(f"{label} is required."), NewPassword()],
+        validators=[InputRequired(f"{label} is required."), PasswordShape()],
         description=passwords.RULE,
         render_kw={
             "autocomplete": "new-password",

@@ -74,6 +74,8 @@ def test_create_admin_answers_every_prompt_from_stdin(migrated_database_url):
         ("not-an-email", [PASSWORD], "An email address must have an @-sign."),
         ("admin@example.com", ["short"], "Password must be between 8 and 128 characters."),
         ("admin@example.com", [], "Password is required"),
+        ("admin@example.com", ["password"], "This password is too easy to guess"),
+        ("admin@example.com", ["admin2026!"], "A password must not be built from your email address."),
     ],
 )
 def test_create_admin_refuses_bad_input_and_writes_nothing(migrated_database_url, email, lines, message):

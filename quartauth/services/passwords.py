@@ -1,5 +1,9 @@
 """Password policy and hashing: bcrypt over SHA-256, run off the event loop.
 
+The policy is NIST SP 800-63B's: 8 to 128 characters as the hash will see them (after
+NFKC normalization), no composition rules, no expiry; and no password that is easy to guess
+(zxcvbn's offline estimate, told the email and the site's name) or built from the email.
+
 bcrypt reads at most 72 bytes, so a long passphrase would be cut short without a word.
 Each password is first reduced to its SHA-256 hex digest (64 ASCII bytes, as Django's
 BCryptSHA256PasswordHasher does), so every character counts. The stored value names its
@@ -17,23 +21,70 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import bcrypt
+from zxcvbn import zxcvbn
 
 SCHEME = "bcrypt_sha256"
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 LENGTH_MESSAGE = f"Password must be between {MIN_LENGTH} and {MAX_LENGTH} characters."
 MISMATCH_MESSAGE = "Passwords must match."
-RULE = f"At least {MIN_LENGTH} characters (at most {MAX_LENGTH}); a few words make a good one."
+UNREADABLE_MESSAGE = "The password contains characters that could not be read."
+FROM_EMAIL_MESSAGE = "A password must not be built from your email address."
+GUESSABLE_MESSAGE = "This password is too easy to guess: add a word or two that others would not think of."
+RULE = (
+    f"At least {MIN_LENGTH} characters (at most {MAX_LENGTH}), not easy to guess and not made from your email: "
+    "a few unrelated words make a good one."
+)
+SITE_NAME = "quartauth"
+# zxcvbn's scores run 0 to 4; 3 is "safely unguessable" (about 10^8 guesses or more).
+MIN_GUESS_SCORE = 3
+# The estimate reads this much of a password: zxcvbn refuses more than 72 characters and
+# slows with length, and a long password is at least as strong as its start.
+GUESS_WINDOW = 64
+UNREADABLE = "\ufffd"  # what the form decoder leaves for bytes that are not UTF-8
 
 # Hash threads yield the CPU to the event loop, so pages stay fast while logins pour in.
 _HASH_THREAD_NICENESS = 10
 
 
-def password_problem(password: str) -> str | None:
-    """What is wrong with ``password`` as a new password, or None."""
-    if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+def password_problem(password: str, *, email: str = "") -> str | None:
+    """What is wrong with ``password`` as a new password for ``email``'s account, in one
+    sentence, or None. The estimate takes milliseconds of CPU: call it off the event loop."""
+    return shape_problem(password) or guessing_problem(password, email=email)
+
+
+def shape_problem(password: str) -> str | None:
+    """What makes ``password`` unusable whatever the account: unreadable, too short or long."""
+    if UNREADABLE in password:
+        return UNREADABLE_MESSAGE
+    if not MIN_LENGTH <= len(normalized(password)) <= MAX_LENGTH:
         return LENGTH_MESSAGE
     return None
+
+
+def guessing_problem(password: str, *, email: str = "") -> str | None:
+    """Why ``password`` would be easy to guess for ``email``'s account, or None."""
+    text = normalized(password)
+    local_part = email.partition("@")[0].lower()
+    if email and (email.lower() in text.lower() or _built_from(text.lower(), local_part)):
+        return FROM_EMAIL_MESSAGE
+    estimate = zxcvbn(text[:GUESS_WINDOW], user_inputs=[word for word in (email, local_part, SITE_NAME) if word])
+    if estimate["score"] >= MIN_GUESS_SCORE:
+        return None
+    warning = estimate["feedback"]["warning"].strip().rstrip(".")
+    if not warning:
+        return GUESSABLE_MESSAGE
+    return f"This password is too easy to guess: {warning[0].lower()}{warning[1:]}."
+
+
+def normalized(password: str) -> str:
+    """The password as it is hashed and counted: the same on every keyboard and OS."""
+    return unicodedata.normalize("NFKC", password)
+
+
+def _built_from(text: str, local_part: str) -> bool:
+    # "alice2024!" for alice@...: what is left without the name is too short to be a password.
+    return len(local_part) >= 3 and local_part in text and len(text.replace(local_part, "")) < MIN_LENGTH
 
 
 @dataclass(frozen=True)
@@ -56,7 +107,11 @@ class PasswordHasher:
         return await self._run(self._hash_now, password)
 
     async def verify(self, password: str, stored_hash: str) -> Verification:
-        matches = await self._run(_matches, password, stored_hash)
+        """Whether ``password`` is the one ``stored_hash`` was made from, in the time a check
+        at the current cost takes, whatever the stored hash: an account hashed at an older
+        cost, or with a hash that is broken, cannot be told apart by how fast it says no."""
+        await self.prepare()
+        matches = await self._run(self._check_in_full_time, password, stored_hash)
         return Verification(matches=matches, needs_rehash=matches and self._is_outdated(stored_hash))
 
     async def prepare(self) -> None:
@@ -69,6 +124,25 @@ class PasswordHasher:
         await self.prepare()
         assert self._dummy_hash is not None
         await self._run(_matches, password, self._dummy_hash)
+
+    def _check_in_full_time(self, password: str, stored_hash: str) -> bool:
+        assert self._dummy_hash is not None
+        scheme, _, hashed = stored_hash.partition("$")
+        rounds = _bcrypt_rounds(hashed) if scheme == SCHEME else None
+        if rounds is None:  # nothing we can check against: spend the time of a check anyway
+            _matches(password, self._dummy_hash)
+            return False
+        matches = _matches(password, stored_hash)
+        if not matches and rounds < self.rounds:
+            # As Django's harden_runtime: redo the cheaper work until it adds up to a check
+            # at the current cost (each round of cost doubles the work).
+            try:
+                salt = hashed[:29].encode("ascii")
+                for _ in range(2 ** (self.rounds - rounds) - 1):
+                    bcrypt.hashpw(_prehash(password), salt)
+            except ValueError:  # a broken stored hash: a check at the current cost instead
+                _matches(password, self._dummy_hash)
+        return matches
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -86,9 +160,7 @@ class PasswordHasher:
 
 
 def _prehash(password: str) -> bytes:
-    # NFKC: the same password typed on another keyboard or OS gives the same bytes.
-    normalized = unicodedata.normalize("NFKC", password)
-    return hashlib.sha256(normalized.encode("utf-8", "surrogatepass")).hexdigest().encode("ascii")
+    return hashlib.sha256(normalized(password).encode("utf-8", "surrogatepass")).hexdigest().encode("ascii")
 
 
 def _matches(password: str, stored_hash: str) -> bool:
@@ -102,9 +174,11 @@ def _matches(password: str, stored_hash: str) -> bool:
 
 
 def _bcrypt_rounds(hashed: str) -> int | None:
-    # "$2b$12$..." -> 12
+    # "$2b$12$..." -> 12; None for what is not a bcrypt hash
     parts = hashed.split("$")
-    return int(parts[2]) if len(parts) > 3 and parts[2].isdigit() else None
+    if len(parts) != 4 or not parts[2].isdigit() or len(parts[3]) != 53:
+        return None
+    return int(parts[2])
 
 
 def _lower_priority() -> None:

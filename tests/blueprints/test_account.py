@@ -240,6 +240,8 @@ async def test_after_a_change_only_the_new_password_logs_in(app):
         (PASSWORD, "short", None, "Password must be between 8 and 128 characters."),
         (PASSWORD, "a brand new secret", "something else", "Passwords must match."),
         (PASSWORD, "", None, "New password is required."),
+        (PASSWORD, "12345678", None, "This password is too easy to guess"),
+        (PASSWORD, "person2024!", None, "A password must not be built from your email address."),
     ],
 )
 async def test_a_bad_password_change_says_why_and_changes_nothing(app, database, current, new, confirm, message):

@@ -1,9 +1,11 @@
 """Password hashing: every character counts, the scheme is recorded, cost can change."""
 from __future__ import annotations
 
+import bcrypt
 import pytest
 
-from quartauth.services.passwords import PasswordHasher, password_problem
+from quartauth.services import passwords
+from quartauth.services.passwords import PasswordHasher, password_problem, shape_problem
 
 
 @pytest.fixture
@@ -54,10 +56,45 @@ async def test_a_hash_made_at_another_cost_asks_to_be_redone(hasher):
 
 @pytest.mark.parametrize(
     ("password", "acceptable"),
-    [("1234567", False), ("12345678", True), ("x" * 128, True), ("x" * 129, False), ("🔑" * 8, True)],
+    [
+        ("1234567", False), ("12345678", True), ("x" * 128, True), ("x" * 129, False), ("🔑" * 8, True),
+        ("e\u0301" * 4, False),  # four characters once normalized, however many code points typed
+        ("\ufb01" * 4, True),  # each ligature "fi" is two letters as the hash sees them
+    ],
 )
-def test_password_length_is_counted_in_characters(password, acceptable):
-    assert (password_problem(password) is None) is acceptable
+def test_password_length_is_counted_in_characters_after_normalization(password, acceptable):
+    assert (shape_problem(password) is None) is acceptable
+
+
+def test_a_password_that_was_not_readable_utf8_is_refused():
+    assert shape_problem("correct horse \ufffd battery") == passwords.UNREADABLE_MESSAGE
+
+
+@pytest.mark.parametrize("password", ["password", "12345678", " " * 8, "qwertyuiop", "aaaaaaaaaaaaaaaa", "iloveyou1"])
+def test_common_and_easily_guessed_passwords_are_refused_saying_why(password):
+    problem = password_problem(password, email="person@example.com")
+
+    assert problem is not None and problem.startswith("This password is too easy to guess")
+    assert problem.endswith(".") and problem.count(". ") == 0  # one sentence
+
+
+@pytest.mark.parametrize("password", ["alice2024!", "Alice@Example.com", "alicealice", "ALICE12345"])
+def test_passwords_built_from_the_email_are_refused(password):
+    assert password_problem(password, email="alice@example.com") == passwords.FROM_EMAIL_MESSAGE
+
+
+@pytest.mark.parametrize("password", ["correct horse battery", "alice in a teapot by the sea", "Tr0ub4dor&3 staple"])
+def test_good_passwords_pass(password):
+    assert password_problem(password, email="alice@example.com") is None
+
+
+def test_the_site_name_counts_as_easy_to_guess():
+    assert password_problem("quartauth2026", email="person@example.com") is not None
+
+
+def test_the_estimate_reads_a_long_password_by_its_start():
+    assert password_problem("a" * 128, email="person@example.com") is not None
+    assert password_problem("correct horse battery " * 5, email="person@example.com") is None
 
 
 async def test_the_dummy_hash_is_made_before_the_first_unknown_email(hasher):
@@ -68,3 +105,48 @@ async def test_the_dummy_hash_is_made_before_the_first_unknown_email(hasher):
 
     assert made is not None and made.startswith("bcrypt_sha256$")
     assert hasher._dummy_hash == made  # not remade on first use
+
+
+class Work:
+    """bcrypt's work, counted as it is done: each hash or check at cost c is 2**c units."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.units = 0
+        real_hashpw, real_checkpw = bcrypt.hashpw, bcrypt.checkpw
+
+        def hashpw(password: bytes, salt: bytes) -> bytes:
+            self.units += 2 ** int(salt.split(b"$")[2])
+            return real_hashpw(password, salt)
+
+        def checkpw(password: bytes, hashed: bytes) -> bool:
+            self.units += 2 ** int(hashed.split(b"$")[2])
+            return real_checkpw(password, hashed)
+
+        monkeypatch.setattr(bcrypt, "hashpw", hashpw)
+        monkeypatch.setattr(bcrypt, "checkpw", checkpw)
+
+    def reset(self) -> int:
+        done, self.units = self.units, 0
+        return done
+
+
+async def test_every_no_costs_the_work_of_a_check_at_the_current_cost(monkeypatch):
+    current = PasswordHasher(rounds=7, threads=1)
+    older = PasswordHasher(rounds=4, threads=1)
+    await current.prepare()
+    stored_now = await current.hash("correct horse battery")
+    stored_before = await older.hash("correct horse battery")
+    older.close()
+    work = Work(monkeypatch)
+
+    await current.verify_against_dummy("a guess")  # an unknown email
+    unknown = work.reset()
+    await current.verify("a guess", stored_now)
+    wrong_now = work.reset()
+    await current.verify("a guess", stored_before)
+    wrong_older = work.reset()
+    await current.verify("a guess", "bcrypt_sha256$$2b$04$broken")
+    broken = work.reset()
+    current.close()
+
+    assert unknown == wrong_now == wrong_older == broken == 2**7

@@ -1,12 +1,14 @@
 """Users: checking who someone is, and what people do with their own account."""
 from __future__ import annotations
 
+import statistics
+import time
 from datetime import UTC, datetime
 
 import pytest
 
 from quartauth.repository.sessions import select_sessions_of_user
-from quartauth.repository.users import select_user_by_id
+from quartauth.repository.users import select_user_by_email, select_user_by_id
 from quartauth.services import admin, sessions, users
 from quartauth.services.passwords import PasswordHasher
 
@@ -110,3 +112,31 @@ async def test_reauthenticating_needs_the_password(database, hasher):
     assert confirmed is not None and confirmed.reauthenticated_since(later)
     stored = [s for s in await select_sessions_of_user(database, this.user.id) if s.id == this.session.id]
     assert stored[0].reauthenticated_at == later
+
+
+@pytest.mark.slow
+async def test_every_refused_login_takes_as_long_as_a_wrong_password(database):
+    """Over 30 tries each, interleaved: unknown email, wrong password, disabled account, and
+    an account hashed at an older cost answer in the same time (medians within 25 %)."""
+    current, older = PasswordHasher(rounds=9, threads=1), PasswordHasher(rounds=6, threads=1)
+    for email in ("person@example.com", "disabled@example.com"):
+        await users.register(database, current, email=email, password=PASSWORD)
+    old = await users.register(database, older, email="older@example.com", password=PASSWORD)
+    older.close()
+    await admin.disable(database, (await select_user_by_email(database, "disabled@example.com")).id, by=None, now=NOW)
+    await current.prepare()
+    kinds = {"unknown": "nobody@example.com", "wrong": "person@example.com", "disabled": "disabled@example.com", "older": old.email}
+    timings: dict[str, list[float]] = {kind: [] for kind in kinds}
+    try:
+        for _ in range(30):
+            for kind, email in kinds.items():
+                started = time.perf_counter()
+                answer = await users.authenticate(database, current, email=email, password="not the password")
+                timings[kind].append(time.perf_counter() - started)
+                assert answer is None
+    finally:
+        current.close()
+
+    wrong = statistics.median(timings["wrong"])
+    for kind in ("unknown", "disabled", "older"):
+        assert abs(statistics.median(timings[kind]) - wrong) <= 0.25 * wrong, (kind, timings)

@@ -58,6 +58,7 @@ async def end_other_sessions(signed_in: SignedIn) -> ResponseReturnValue:
 @signed_in_required
 async def change_password(signed_in: SignedIn) -> ResponseReturnValue:
     form = await ChangePasswordForm.create_form()
+    form.email = signed_in.user.email
     if await form.validate_on_submit():
         renewed = await users.change_password(
             extensions.database(),

@@ -1,14 +1,24 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, HiddenField
+from wtforms import BooleanField, HiddenField, PasswordField
 
-from ...forms import Form, current_password_field, email_field, new_password_field, repeat_password_field
+from ...forms import (
+    Form,
+    current_password_field,
+    email_field,
+    guessing_problem,
+    new_password_field,
+    repeat_password_field,
+)
 
 
 class RegisterForm(Form):
     email = email_field()
     password = new_password_field()
     confirm = repeat_password_field(of="password")
+
+    async def async_validators_password(self, field: PasswordField) -> None:
+        await guessing_problem(field, email=self.email.data or "")
 
 
 class LoginForm(Form):

@@ -64,10 +64,10 @@ async def test_register_refuses_bad_input_with_a_message_and_stores_nothing(
     "password",
     [
         "пароль-из-кириллицы",  # Cyrillic
-        "🔑🔑🔑🔑🔑🔑🔑🔑",  # eight characters, 32 bytes
+        "🔑🌙🍀🎲🦉🚲🎻🧭🐙🌵",  # ten characters, 40 bytes
         "with\x00nul bytes",
-        "     spaces     ",
-        "é" * 128,  # 256 bytes: far past bcrypt's 72
+        "  spaced  out  words  ",
+        ("çiçek ağaç ünïcödé élan " * 6)[:128],  # 176 bytes: far past bcrypt's 72
     ],
 )
 async def test_any_unicode_password_of_allowed_length_works(auth, client, password):
@@ -81,8 +81,8 @@ async def test_any_unicode_password_of_allowed_length_works(auth, client, passwo
 
 
 async def test_passwords_differing_only_after_72_bytes_are_different(auth, client):
-    common = "a" * 80
-    await auth.register("person@example.com", common + "1")
+    common = "correct horse battery staple, " * 3  # 90 bytes
+    assert (await auth.register("person@example.com", common + "1")).status_code == 302
     await auth.logout()
 
     response = await auth.login("person@example.com", common + "2")
@@ -152,3 +152,21 @@ async def test_after_a_failed_submit_the_first_field_with_an_error_has_the_focus
     assert 'aria-describedby="password-hint password-errors"' in password
     assert "autofocus" not in input_tag(html, "email") and "aria-invalid" not in input_tag(html, "email")
     assert '<div class="field has-error">' in html and '<ul class="field-errors" id="password-errors">' in html
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("password", "This password is too easy to guess: this is a top-10 common password."),
+        ("12345678", "This password is too easy to guess"),
+        (" " * 8, "This password is too easy to guess"),
+        ("person2024!", "A password must not be built from your email address."),
+        ("e\u0301" * 4, "Password must be between 8 and 128 characters."),
+        ("correct \ufffd horse battery", "The password contains characters that could not be read."),
+    ],
+)
+async def test_a_password_that_breaks_the_policy_is_refused_saying_why(auth, database, password, message):
+    response = await auth.register("person@example.com", password)
+
+    assert response.status_code == 200 and message in await page_text(response)
+    assert await select_user_by_email(database, "person@example.com") is None
