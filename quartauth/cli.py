@@ -13,7 +13,7 @@ import click
 from . import __version__, serving, site
 from .config import ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from .services import admin, passwords, sessions, users
+from .services import admin, passwords, sessions, throttle, users
 from .services.emails import InvalidEmail, normalize_email
 from .repository.users import User
 from .services.passwords import PasswordHasher
@@ -34,16 +34,20 @@ def migrate(status: bool) -> None:
 
 @main.command()
 def prune() -> None:
-    """Delete ended sessions (past their latest end or idle too long).
+    """Delete ended sessions (past their latest end or idle too long), and the counts of
+    failed logins and sign-ups that no limit looks at any more.
 
     Sign-ins sweep their own user's ended sessions already; this is for a timer that wants
-    the table tidy, for example daily.
+    the tables tidy, for example daily.
     """
 
     async def delete(database: Database) -> None:
         await _require_current_schema(database)
-        removed = await sessions.prune(database, sessions.utc_now())
+        now = sessions.utc_now()
+        removed = await sessions.prune(database, now)
         click.echo(f"deleted {removed} ended session{'' if removed == 1 else 's'}")
+        forgotten = await throttle.prune(database, now)
+        click.echo(f"deleted {forgotten} old count{'' if forgotten == 1 else 's'} of failed logins and sign-ups")
 
     _run_with_database(delete)
 

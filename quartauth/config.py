@@ -11,6 +11,10 @@
 | TRUSTED_PROXIES    | none: X-Forwarded-* believed from nobody       |
 | SESSION_IDLE_MINUTES | 60: a sign-in without "Remember me" ends unused |
 | REAUTH_MINUTES     | 10: how long an entered password vouches for what matters most (0: ask every time) |
+| LOGIN_FAILURES_PER_ADDRESS | 10 a minute, then refused (longer as it goes on) |
+| LOGIN_FAILURES_PER_PAIR    | 5 in 15 minutes for one account from one address, then a growing delay |
+| LOGIN_FAILURES_PER_ACCOUNT | 20 in 15 minutes from anywhere, then refused |
+| SIGN_UPS_PER_ADDRESS       | 10 an hour |
 | BCRYPT_ROUNDS      | 12                                             |
 | HASH_THREADS       | the number of CPUs                             |
 | DATABASE_POOL_SIZE | 10 (Postgres), 4 (SQLite)                      |
@@ -48,6 +52,11 @@ DEFAULTS: dict[str, Any] = {
     # Ending other sessions, deleting the account and admin actions ask for the password
     # again once the last time it was entered is older than this.
     "REAUTH_MINUTES": 10,
+    # Limits on failed logins and sign-ups (services/throttle.py says how they grow).
+    "LOGIN_FAILURES_PER_ADDRESS": 10,
+    "LOGIN_FAILURES_PER_PAIR": 5,
+    "LOGIN_FAILURES_PER_ACCOUNT": 20,
+    "SIGN_UPS_PER_ADDRESS": 10,
     "REMEMBER_LIFETIME": timedelta(days=30),
     "REMEMBER_IDLE": timedelta(days=7),
     # Forms carry an email and passwords: anything larger is not a person using them.
@@ -93,6 +102,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         HASH_THREADS=_integer("HASH_THREADS", setting("HASH_THREADS"), 1, 256),
         SESSION_IDLE_MINUTES=_integer("SESSION_IDLE_MINUTES", setting("SESSION_IDLE_MINUTES"), 1, 24 * 60),
         REAUTH_MINUTES=_integer("REAUTH_MINUTES", setting("REAUTH_MINUTES"), 0, 24 * 60),
+        **{
+            name: _integer(name, setting(name), 1, 100_000)
+            for name in ("LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_PAIR", "LOGIN_FAILURES_PER_ACCOUNT", "SIGN_UPS_PER_ADDRESS")
+        },
         TESTING=environment == "testing",
     )
     pool_size = setting("DATABASE_POOL_SIZE")
@@ -119,6 +132,8 @@ def _cookie_settings(config: Mapping[str, Any]) -> dict[str, Any]:
         "QUART_AUTH_COOKIE_HTTP_ONLY": True,
         "QUART_AUTH_COOKIE_SAMESITE": "Lax",
         "QUART_AUTH_DURATION": int(config["REMEMBER_LIFETIME"].total_seconds()),
+        # Proof that this browser logged in to an account before (services/devices.py).
+        "DEVICE_COOKIE_NAME": cookie_name("quartauth_device", production=secure),
         # Quart's own session cookie carries only the CSRF seed.
         "SESSION_COOKIE_NAME": cookie_name("quartauth_csrf", production=secure),
         "SESSION_COOKIE_PATH": "/",

@@ -1,19 +1,25 @@
 """The app's long-lived objects, found from inside a request."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from quart import Quart, current_app
 
 from .db import Database
 from .services.passwords import PasswordHasher
 from .services.sessions import Clock, Lifetimes, SessionLookup, utc_now
+from .services.devices import DeviceProofs
+from .services.throttle import Rules, Throttle
 
 _DATABASE = "quartauth.database"
 _PASSWORD_HASHER = "quartauth.password_hasher"
 _SESSION_LOOKUP = "quartauth.session_lookup"
 _LIFETIMES = "quartauth.lifetimes"
 _CLOCK = "quartauth.clock"
+_THROTTLE = "quartauth.throttle"
+_DEVICE_PROOFS = "quartauth.device_proofs"
 
 
 def install(app: Quart, database: Database, password_hasher: PasswordHasher) -> None:
@@ -32,6 +38,19 @@ def install(app: Quart, database: Database, password_hasher: PasswordHasher) -> 
     app.extensions[_LIFETIMES] = lifetimes
     app.extensions[_CLOCK] = clock
     app.extensions[_SESSION_LOOKUP] = SessionLookup(database, lifetimes, clock)
+    app.extensions[_THROTTLE] = Throttle(database, clock, _rules(config))
+    app.extensions[_DEVICE_PROOFS] = DeviceProofs(config["SECRET_KEY"])
+
+
+def _rules(config: Any) -> Rules:
+    defaults = Rules()
+    return Rules(
+        address=replace(defaults.address, limit=config["LOGIN_FAILURES_PER_ADDRESS"]),
+        pair=replace(defaults.pair, limit=config["LOGIN_FAILURES_PER_PAIR"]),
+        account=replace(defaults.account, limit=config["LOGIN_FAILURES_PER_ACCOUNT"]),
+        device=defaults.device,
+        sign_up=replace(defaults.sign_up, limit=config["SIGN_UPS_PER_ADDRESS"]),
+    )
 
 
 def database() -> Database:
@@ -52,3 +71,11 @@ def lifetimes() -> Lifetimes:
 
 def clock() -> Clock:
     return current_app.extensions[_CLOCK]
+
+
+def throttle() -> Throttle:
+    return current_app.extensions[_THROTTLE]
+
+
+def device_proofs() -> DeviceProofs:
+    return current_app.extensions[_DEVICE_PROOFS]

@@ -23,6 +23,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# For a crowd that all comes from 127.0.0.1: limits no single person would meet.
+ONE_ADDRESS_CROWD = {"SIGN_UPS_PER_ADDRESS": "100000", "LOGIN_FAILURES_PER_ADDRESS": "100000"}
+
+
 def app_server(database_url: str, folder: Path, **settings: str) -> LiveServer:
     """The app as `make run` serves it, on ``database_url`` (migrated here first), with its
     instance folder and log in ``folder``, the cheapest bcrypt cost, and ``settings``."""

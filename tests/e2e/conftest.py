@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from quartauth.testing.live_server import LiveServer, app_server
+from quartauth.testing.live_server import ONE_ADDRESS_CROWD, LiveServer, app_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -54,7 +54,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """The app as `make run` serves it, on a fresh SQLite database."""
     _require_chromium()
     folder = tmp_path_factory.mktemp("e2e")
-    with app_server(f"sqlite:///{folder / 'quartauth.sqlite3'}", folder) as server:
+    # Every journey comes from 127.0.0.1: the per-address limits would be a crowd's.
+    with app_server(f"sqlite:///{folder / 'quartauth.sqlite3'}", folder, **ONE_ADDRESS_CROWD) as server:
         yield server
 
 

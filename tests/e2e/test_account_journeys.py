@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from quartauth.testing.live_server import LiveServer, app_server
+from quartauth.testing.live_server import ONE_ADDRESS_CROWD, LiveServer, app_server
 
 from .conftest import Visit, _require_chromium
 from .test_journeys import PASSWORD, log_in, log_out, new_email, sign_up
@@ -26,7 +26,7 @@ NEW_PASSWORD = "a new and longer secret"
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     _require_chromium()
     folder = tmp_path_factory.mktemp("e2e-account")
-    with app_server(f"sqlite:///{folder / 'quartauth.sqlite3'}", folder, REAUTH_MINUTES="0") as server:
+    with app_server(f"sqlite:///{folder / 'quartauth.sqlite3'}", folder, REAUTH_MINUTES="0", **ONE_ADDRESS_CROWD) as server:
         yield server
 
 

@@ -12,7 +12,7 @@ from quartauth.repository.users import User, select_users_after
 from quartauth.services.passwords import PasswordHasher
 
 from ..helpers import PASSWORD
-from quartauth.testing.live_server import app_server
+from quartauth.testing.live_server import ONE_ADDRESS_CROWD, app_server
 from .conftest import location, log_in, register
 
 SIGNING_UP_THREADS = 8
@@ -52,7 +52,7 @@ async def password_works(user: User) -> bool:
 
 def test_sign_ups_confirmed_before_a_crash_survive_it_whole(migrated_database_url, tmp_path):
     confirmed: list[str] = []
-    server = app_server(migrated_database_url, tmp_path)
+    server = app_server(migrated_database_url, tmp_path, **ONE_ADDRESS_CROWD)
     server.start()
     try:
         threads = [
@@ -69,7 +69,7 @@ def test_sign_ups_confirmed_before_a_crash_survive_it_whole(migrated_database_ur
         server.kill()
     assert len(confirmed) >= SIGNING_UP_THREADS, "the burst was too short to mean anything"
 
-    with app_server(migrated_database_url, tmp_path) as restarted:
+    with app_server(migrated_database_url, tmp_path, **ONE_ADDRESS_CROWD) as restarted:
         for email in confirmed:
             with httpx.Client(base_url=restarted.url(), timeout=10) as client:
                 assert log_in(client, email).status_code == 302, f"{email} was confirmed but cannot log in"

@@ -12,7 +12,7 @@ from quartauth.db import connect
 from quartauth.repository.users import count_users, select_user_by_email
 
 from ..helpers import PASSWORD, csrf_token_in
-from quartauth.testing.live_server import app_server
+from quartauth.testing.live_server import ONE_ADDRESS_CROWD, app_server
 
 pytestmark = pytest.mark.slow
 
@@ -81,7 +81,7 @@ async def _stored(database_url: str, emails: list[str]) -> tuple[int, list[str]]
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_a_crowd_for_thirty_seconds_loses_nothing_and_leaves_no_session_alive(migrated_database_url, tmp_path):
     tally = Tally()
-    with app_server(migrated_database_url, tmp_path) as server:
+    with app_server(migrated_database_url, tmp_path, **ONE_ADDRESS_CROWD) as server:
 
         async def crowd() -> None:
             deadline = time.monotonic() + SECONDS

@@ -5,12 +5,12 @@ import asyncio
 import re
 
 import pytest
-from quart import Quart
 
+from quartauth import create_app
 from quartauth.repository.users import select_user_by_email
 
 from ...conftest import AuthActions
-from ...helpers import PASSWORD, page_text
+from ...helpers import PASSWORD, app_settings, page_text
 
 
 async def test_register_page_has_a_form_password_managers_understand(client):
@@ -109,17 +109,19 @@ async def test_register_when_logged_in_redirects_home(auth, client):
     assert "You are already registered." in await page_text(await client.get("/"))
 
 
-async def test_concurrent_sign_ups_for_one_email_make_exactly_one_account(app: Quart, database):
-    people = [AuthActions(app.test_client()) for _ in range(20)]
-    tokens = [await person.csrf_token("/register") for person in people]
-    form = {"email": "race@example.com", "password": PASSWORD, "confirm": PASSWORD}
+async def test_concurrent_sign_ups_for_one_email_make_exactly_one_account(migrated_database_url, database):
+    app = create_app(app_settings(migrated_database_url, SIGN_UPS_PER_ADDRESS=100))  # all from one address
+    async with app.test_app():
+        people = [AuthActions(app.test_client()) for _ in range(20)]
+        tokens = [await person.csrf_token("/register") for person in people]
+        form = {"email": "race@example.com", "password": PASSWORD, "confirm": PASSWORD}
 
-    responses = await asyncio.gather(
-        *(
-            person.client.post("/register", form={**form, "csrf_token": token})
-            for person, token in zip(people, tokens)
+        responses = await asyncio.gather(
+            *(
+                person.client.post("/register", form={**form, "csrf_token": token})
+                for person, token in zip(people, tokens)
+            )
         )
-    )
 
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [200] * 19 + [302]

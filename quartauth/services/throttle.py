@@ -1,0 +1,199 @@
+"""Limits on failed logins and on sign-ups, counted in the database, so that every worker on
+every host shares them.
+
+Only failures count, each as one row of ``throttle_events`` per bucket it falls in: the
+client address, the (account, address) pair and the account. Before any password is
+checked, the recent rows of those buckets say whether the attempt is refused, and until
+when; a refused attempt costs a few indexed reads and no hashing. Limits grow as failures
+go on: an address past its limit waits a minute, then twice as long each time it comes back
+and fails again; a pair waits a minute after its fifth failure, doubling with each one more.
+
+Why by hand and not with ``limits``: its strategies count hits in windows, but these rules
+count failures only and lock for growing times, which none of them do; and its storages
+would need an adapter to the app's own SQL that is longer than these counts. What is left
+is a read of timestamps and a little arithmetic (``Rule.refused_until``).
+
+Attempts in flight: ``Gate`` lets one attempt per address and per pair check its password
+at a time in each worker, so a burst cannot spend more than the remaining budget (plus one
+per worker) before its first failure is recorded. Correct attempts wait their turn; they are
+never refused for arriving together.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import ipaddress
+import math
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ..db import Database
+from ..repository.throttle import delete_throttle_events_before, insert_throttle_event, select_recent_throttle_events
+from .sessions import Clock
+
+# How long events are kept: the longest any rule looks back.
+MEMORY = timedelta(hours=1)
+REFUSAL_MESSAGE = "Too many failed attempts. Try again in {minutes} minute{s}."
+SIGN_UP_REFUSAL_MESSAGE = "Too many sign-ups from your network. Try again in {minutes} minute{s}."
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``limit`` events of one key within ``window`` refuse the key.
+
+    ``burst``: until the window has room again, and for twice as long each time the key
+    reaches its limit again within ``MEMORY``. Otherwise (``delay``): a minute after the
+    latest event, doubled for each event past the limit, at most ``window``.
+    """
+
+    bucket: str
+    limit: int
+    window: timedelta
+    burst: bool = True
+
+    def refused_until(self, events: Sequence[datetime]) -> datetime | None:
+        """When the key may try again, given its events newest first; None: it may now."""
+        if len(events) < self.limit:
+            return None
+        if self.burst:
+            oldest_of_burst = events[self.limit - 1]
+            if events[0] - oldest_of_burst > self.window:
+                return None  # the latest events are spread out, not a burst
+            doublings = len(events) // self.limit - 1
+            return oldest_of_burst + min(self.window * 2**doublings, MEMORY)
+        recent = [moment for moment in events if moment > events[0] - self.window]
+        if len(recent) < self.limit:
+            return None
+        return events[0] + min(timedelta(minutes=2 ** (len(recent) - self.limit)), self.window)
+
+
+@dataclass(frozen=True)
+class Rules:
+    address: Rule = Rule("address", 10, timedelta(minutes=1))
+    pair: Rule = Rule("pair", 5, timedelta(minutes=15), burst=False)
+    account: Rule = Rule("account", 20, timedelta(minutes=15))
+    # A browser that logged in to the account before: spared the limits above, held to its own.
+    device: Rule = Rule("device", 10, timedelta(minutes=15))
+    sign_up: Rule = Rule("sign_up", 10, timedelta(hours=1))
+
+
+@dataclass(frozen=True)
+class Refusal:
+    until: datetime
+    message_template: str = REFUSAL_MESSAGE
+
+    def retry_after(self, now: datetime) -> int:
+        """Whole seconds until the next attempt may be made, at least one."""
+        return max(1, math.ceil((self.until - now).total_seconds()))
+
+    def message(self, now: datetime) -> str:
+        minutes = max(1, math.ceil(self.retry_after(now) / 60))
+        return self.message_template.format(minutes=minutes, s="" if minutes == 1 else "s")
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """Who tries to log in to what: the client address, the (normalized) email, and the
+    device nonce when the browser's device cookie vouches for that account."""
+
+    client_address: str | None
+    email: str
+    device: str | None = None
+
+    def keys(self, rules: Rules) -> list[tuple[Rule, str]]:
+        if self.device is not None:
+            return [(rules.device, self.device)]
+        address, account = network_of(self.client_address), _digest(self.email)
+        return [(rules.address, address), (rules.pair, f"{account}|{address}"), (rules.account, account)]
+
+
+class Throttle:
+    """The limits, with the events in ``db`` and time from ``clock``."""
+
+    def __init__(self, db: Database, clock: Clock, rules: Rules = Rules()) -> None:
+        self._db = db
+        self._clock = clock
+        self.rules = rules
+        self._gate = Gate()
+
+    @asynccontextmanager
+    async def login(self, attempt: LoginAttempt) -> AsyncIterator[Refusal | None]:
+        """Hold the attempt's place while its password is checked: yields its refusal, or
+        None when it may go on (record a failure with ``failed`` before the block ends)."""
+        keys = attempt.keys(self.rules)
+        async with self._gate.holding([f"{rule.bucket}:{key}" for rule, key in keys]):
+            yield await self._refusal(keys)
+
+    async def failed(self, attempt: LoginAttempt) -> None:
+        now = self._clock()
+        for rule, key in attempt.keys(self.rules):
+            await insert_throttle_event(self._db, rule.bucket, key, now)
+
+    async def sign_up(self, client_address: str | None) -> Refusal | None:
+        """The refusal of a sign-up from ``client_address``, or None; a sign-up not refused
+        counts at once, before its password is hashed."""
+        key = network_of(client_address)
+        async with self._gate.holding([f"{self.rules.sign_up.bucket}:{key}"]):
+            refusal = await self._refusal([(self.rules.sign_up, key)], SIGN_UP_REFUSAL_MESSAGE)
+            if refusal is None:
+                await insert_throttle_event(self._db, self.rules.sign_up.bucket, key, self._clock())
+        return refusal
+
+    async def _refusal(self, keys: list[tuple[Rule, str]], template: str = REFUSAL_MESSAGE) -> Refusal | None:
+        now = self._clock()
+        latest = None
+        for rule, key in keys:
+            events = await select_recent_throttle_events(self._db, rule.bucket, key, now - MEMORY, limit=rule.limit * 8)
+            until = rule.refused_until(events)
+            if until is not None and until > now and (latest is None or until > latest):
+                latest = until
+        return None if latest is None else Refusal(latest, template)
+
+
+async def prune(db: Database, now: datetime) -> int:
+    """Delete the events no rule looks at any more; answer how many."""
+    return await delete_throttle_events_before(db, now - MEMORY)
+
+
+class Gate:
+    """One holder per key at a time, in this process: attempts on one key queue here, so a
+    burst reads the count only after the attempts before it have recorded theirs."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: dict[str, int] = {}
+
+    @asynccontextmanager
+    async def holding(self, keys: list[str]) -> AsyncIterator[None]:
+        ordered = sorted(set(keys))  # one order for everyone: no two attempts wait on each other
+        async with AsyncExitStack() as stack:
+            for key in ordered:
+                stack.push_async_callback(self._release_use, key)
+                self._users[key] = self._users.get(key, 0) + 1
+                lock = self._locks.setdefault(key, asyncio.Lock())
+                await stack.enter_async_context(lock)
+            yield
+
+    async def _release_use(self, key: str) -> None:
+        self._users[key] -= 1
+        if not self._users[key]:  # nobody holds or awaits it: forget it
+            del self._users[key], self._locks[key]
+
+
+def network_of(client_address: str | None) -> str:
+    """The key of a client address: IPv6 clients by their /64, as one host may hold it all."""
+    if not client_address:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(client_address)
+    except ValueError:
+        return client_address
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _digest(email: str) -> str:
+    return hashlib.sha256(email.encode("utf-8", "surrogatepass")).hexdigest()

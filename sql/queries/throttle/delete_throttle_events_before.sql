@@ -1,0 +1,2 @@
+DELETE FROM throttle_events
+ WHERE at < :before

@@ -1,0 +1,2 @@
+INSERT INTO throttle_events (bucket, key, at)
+VALUES (:bucket, :key, :at)

@@ -1,0 +1,168 @@
+"""Limits on failed logins and sign-ups: the arithmetic of each rule, and the counts kept in
+the database, on SQLite and Postgres."""
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from quartauth.services import throttle
+from quartauth.services.throttle import LoginAttempt, Rule, Throttle
+
+from ..helpers import Clock
+
+BURST = Rule("address", 10, timedelta(minutes=1))
+DELAY = Rule("pair", 5, timedelta(minutes=15), burst=False)
+
+
+def newest_first(clock: Clock, *seconds_ago: float):  # type: ignore[no-untyped-def]
+    return sorted((clock.now - timedelta(seconds=ago) for ago in seconds_ago), reverse=True)
+
+
+def test_a_burst_rule_refuses_for_the_rest_of_its_window(clock):
+    assert BURST.refused_until(newest_first(clock, *range(9))) is None
+    ten = newest_first(clock, *range(10))
+    assert BURST.refused_until(ten) == ten[-1] + timedelta(minutes=1)
+
+
+def test_a_burst_rule_ignores_failures_spread_out(clock):
+    every_half_minute = newest_first(clock, *(30 * n for n in range(10)))  # 10 in 4.5 minutes
+    assert BURST.refused_until(every_half_minute) is None
+
+
+def test_a_burst_rule_refuses_longer_as_it_keeps_on(clock):
+    first_burst = newest_first(clock, *(300 + n for n in range(10)))
+    second_burst = newest_first(clock, *range(10))
+
+    until = BURST.refused_until(second_burst + first_burst)
+
+    assert until == second_burst[9] + timedelta(minutes=2)
+
+
+@pytest.mark.parametrize(("failures", "delay_minutes"), [(4, None), (5, 1), (6, 2), (7, 4), (9, 15), (12, 15)])
+def test_a_delay_rule_grows_with_each_failure_past_its_limit(clock, failures, delay_minutes):
+    events = newest_first(clock, *(10 * n for n in range(failures)))
+
+    until = DELAY.refused_until(events)
+
+    assert until == (None if delay_minutes is None else events[0] + timedelta(minutes=delay_minutes))
+
+
+def test_a_refusal_says_minutes_rounded_up_and_at_least_one(clock):
+    refusal = throttle.Refusal(clock.now + timedelta(seconds=61))
+
+    assert refusal.message(clock.now) == "Too many failed attempts. Try again in 2 minutes."
+    assert refusal.retry_after(clock.now) == 61
+    assert throttle.Refusal(clock.now + timedelta(seconds=5)).message(clock.now).endswith("in 1 minute.")
+
+
+@pytest.mark.parametrize(("address", "key"), [("2001:db8::1", "2001:db8::/64"), ("2001:db8::ffff:1", "2001:db8::/64"), ("203.0.113.7", "203.0.113.7"), (None, "unknown")])
+def test_ipv6_clients_count_by_their_slash_64(address, key):
+    assert throttle.network_of(address) == key
+
+
+async def attempt_fails(gate: Throttle, attempt: LoginAttempt) -> throttle.Refusal | None:
+    async with gate.login(attempt) as refusal:
+        if refusal is None:
+            await gate.failed(attempt)
+    return refusal
+
+
+async def test_five_failures_of_a_pair_refuse_it_but_not_the_account_elsewhere(database, clock):
+    limits = Throttle(database, clock)
+    attacker = LoginAttempt("203.0.113.7", "person@example.com")
+    for _ in range(5):
+        assert await attempt_fails(limits, attacker) is None
+
+    refused = await attempt_fails(limits, attacker)
+
+    assert refused is not None and refused.until == clock.now + timedelta(minutes=1)
+    assert await attempt_fails(limits, LoginAttempt("198.51.100.1", "person@example.com")) is None
+    clock.advance(minutes=1, seconds=1)
+    assert await attempt_fails(limits, attacker) is None  # one more try; then two minutes
+    assert (await attempt_fails(limits, attacker)).until == clock.now + timedelta(minutes=2)
+
+
+async def test_an_address_failing_on_many_accounts_is_refused(database, clock):
+    limits = Throttle(database, clock)
+    for number in range(10):
+        assert await attempt_fails(limits, LoginAttempt("203.0.113.7", f"user{number}@example.com")) is None
+
+    assert await attempt_fails(limits, LoginAttempt("203.0.113.7", "someone.else@example.com")) is not None
+    assert await attempt_fails(limits, LoginAttempt("198.51.100.1", "someone.else@example.com")) is None
+
+
+async def test_an_account_hammered_from_many_addresses_is_refused_to_strangers_only(database, clock):
+    limits = Throttle(database, clock)
+    for number in range(20):
+        assert await attempt_fails(limits, LoginAttempt(f"203.0.113.{number}", "person@example.com")) is None
+
+    assert await attempt_fails(limits, LoginAttempt("198.51.100.1", "person@example.com")) is not None
+    owner = LoginAttempt("198.51.100.1", "person@example.com", device="the owner's browser")
+    async with limits.login(owner) as refusal:
+        assert refusal is None
+
+
+async def test_a_device_has_its_own_small_limit(database, clock):
+    limits = Throttle(database, clock)
+    device = LoginAttempt("198.51.100.1", "person@example.com", device="a stolen laptop")
+    for _ in range(10):
+        assert await attempt_fails(limits, device) is None
+
+    assert await attempt_fails(limits, device) is not None
+
+
+async def test_a_burst_of_concurrent_attempts_spends_only_the_remaining_budget(database, clock):
+    limits = Throttle(database, clock)
+    attacker = LoginAttempt("203.0.113.7", "person@example.com")
+    checked = 0
+
+    async def guess() -> bool:
+        nonlocal checked
+        async with limits.login(attacker) as refusal:
+            if refusal is not None:
+                return False
+            checked += 1
+            await asyncio.sleep(0.01)  # the password check
+            await limits.failed(attacker)
+            return True
+
+    outcomes = await asyncio.gather(*(guess() for _ in range(30)))
+
+    assert checked == 5 and outcomes.count(True) == 5
+
+
+async def test_concurrent_correct_attempts_are_never_refused(database, clock):
+    limits = Throttle(database, clock)
+    owner = LoginAttempt("203.0.113.7", "person@example.com")
+
+    async def correct() -> bool:
+        async with limits.login(owner) as refusal:
+            await asyncio.sleep(0.005)
+            return refusal is None
+
+    assert all(await asyncio.gather(*(correct() for _ in range(30))))
+
+
+async def test_sign_ups_are_limited_per_address(database, clock):
+    limits = Throttle(database, clock)
+    for _ in range(10):
+        assert await limits.sign_up("203.0.113.7") is None
+
+    refused = await limits.sign_up("203.0.113.7")
+
+    assert refused is not None and "Too many sign-ups" in refused.message(clock.now)
+    assert await limits.sign_up("198.51.100.1") is None
+    clock.advance(hours=1, seconds=1)
+    assert await limits.sign_up("203.0.113.7") is None
+
+
+async def test_prune_forgets_what_no_rule_looks_at(database, clock):
+    limits = Throttle(database, clock)
+    await attempt_fails(limits, LoginAttempt("203.0.113.7", "person@example.com"))
+    clock.advance(minutes=30)
+    assert await throttle.prune(database, clock.now) == 0
+    clock.advance(minutes=31)
+
+    assert await throttle.prune(database, clock.now) == 3  # its address, pair and account rows
