@@ -6,8 +6,10 @@ from quart.typing import ResponseReturnValue
 from quart_wtf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .. import extensions
 from ..db import DatabaseUnavailable
 from ..fastpaths.rendering import render
+from ..services import throttle
 from ..site import InsecureRequest
 
 blueprint = Blueprint("errors", __name__)
@@ -41,6 +43,14 @@ async def _error_page(
 @blueprint.app_errorhandler(CSRFError)
 async def csrf_failed(error: CSRFError) -> ResponseReturnValue:
     return await _error_page(400, "Bad request", CSRF_EXPLANATION)
+
+
+@blueprint.app_errorhandler(throttle.TooManyAttempts)
+async def too_many_attempts(error: throttle.TooManyAttempts) -> ResponseReturnValue:
+    now = extensions.clock()()
+    return await _error_page(
+        429, "Too many attempts", error.refusal.message(now), {"Retry-After": str(error.refusal.retry_after(now))}
+    )
 
 
 @blueprint.app_errorhandler(InsecureRequest)

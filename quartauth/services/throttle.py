@@ -93,6 +93,14 @@ class Refusal:
         return self.message_template.format(minutes=minutes, s="" if minutes == 1 else "s")
 
 
+class TooManyAttempts(Exception):
+    """A password check refused by the limits, before anything was checked."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.until.isoformat())
+        self.refusal = refusal
+
+
 @dataclass(frozen=True)
 class LoginAttempt:
     """Who tries to log in to what: the client address, the (normalized) email, and the

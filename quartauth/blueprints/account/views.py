@@ -11,6 +11,7 @@ from ...services import sessions, users
 from ...services.admin import Refused
 from ...services.sessions import SignedIn
 from ...signed_in import sign_in, sign_out, signed_in_required
+from ..auth import attempts
 from ..auth.reauthentication import WRONG_PASSWORD_MESSAGE, recent_password_required
 from .forms import ChangePasswordForm, DeleteAccountForm
 
@@ -60,13 +61,17 @@ async def change_password(signed_in: SignedIn) -> ResponseReturnValue:
     form = await ChangePasswordForm.create_form()
     form.email = signed_in.user.email
     if await form.validate_on_submit():
-        renewed = await users.change_password(
-            extensions.database(),
-            extensions.password_hasher(),
-            signed_in,
-            current=form.current_password.data,
-            new=form.new_password.data,
-            now=extensions.clock()(),
+        renewed = await attempts.counted(
+            signed_in.user.email,
+            users.change_password(
+                extensions.database(),
+                extensions.password_hasher(),
+                signed_in,
+                current=form.current_password.data,
+                new=form.new_password.data,
+                now=extensions.clock()(),
+            ),
+            wrong=lambda outcome: outcome is None,
         )
         if renewed is None:
             form.current_password.errors.append(WRONG_CURRENT_PASSWORD)
@@ -84,8 +89,12 @@ async def delete(signed_in: SignedIn) -> ResponseReturnValue:
     form, refusal = await DeleteAccountForm.create_form(), None
     if await form.validate_on_submit():
         try:
-            deletion = await users.delete_account(
-                extensions.database(), extensions.password_hasher(), signed_in, password=form.password.data
+            deletion = await attempts.counted(
+                signed_in.user.email,
+                users.delete_account(
+                    extensions.database(), extensions.password_hasher(), signed_in, password=form.password.data
+                ),
+                wrong=lambda outcome: outcome is users.Deletion.WRONG_PASSWORD,
             )
         except Refused as refused:
             refusal = str(refused)

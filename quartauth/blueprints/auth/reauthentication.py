@@ -21,6 +21,7 @@ from ... import extensions
 from ...fastpaths.rendering import render
 from ...services import users
 from ...services.sessions import SignedIn
+from . import attempts
 from .forms import ConfirmPasswordForm
 
 P = ParamSpec("P")
@@ -59,12 +60,16 @@ async def confirm(form: ConfirmPasswordForm, signed_in: SignedIn) -> SignedIn | 
     with the reason on the form."""
     if not await form.validate_on_submit():
         return None
-    confirmed = await users.reauthenticate(
-        extensions.database(),
-        extensions.password_hasher(),
-        signed_in,
-        password=form.password.data,
-        now=extensions.clock()(),
+    confirmed = await attempts.counted(
+        signed_in.user.email,
+        users.reauthenticate(
+            extensions.database(),
+            extensions.password_hasher(),
+            signed_in,
+            password=form.password.data,
+            now=extensions.clock()(),
+        ),
+        wrong=lambda outcome: outcome is None,
     )
     if confirmed is None:
         form.password.errors.append(WRONG_PASSWORD_MESSAGE)

@@ -4,28 +4,23 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import quote
 
-from datetime import timedelta
-
-from quart import Blueprint, Response, current_app, flash, redirect, request, url_for
+from quart import Blueprint, flash, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 from quart_auth import Unauthorized
 
 from ... import extensions
 from ...fastpaths.rendering import render
 from ...forms import Form
-from ...repository.users import User, select_user_by_email
+from ...repository.users import User
 from ...security import safe_redirect_target
 from ...services import sessions, throttle, users
 from ...services.browsers import describe_browser
 from ...services.sessions import SignedIn
 from ...signed_in import current_sign_in, sign_in, sign_out, signed_in_required
-from . import reauthentication
+from . import attempts, reauthentication
 from .forms import ConfirmPasswordForm, LoginForm, LogoutForm, RegisterForm
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
-
-# A device cookie outlives sessions and logging out: a year after the last login it gave.
-DEVICE_COOKIE_LIFETIME = timedelta(days=365)
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
@@ -51,7 +46,7 @@ async def register() -> ResponseReturnValue:
             await _start_session(user, remember=False)
             await flash("You registered and are now logged in. Welcome!", "success")
             response = redirect(url_for("core.home"))
-            _give_device_proof(response, user)
+            attempts.give_device_proof(response, user)
             return response
     return await render("auth/register.html", form=form)
 
@@ -65,7 +60,7 @@ async def login() -> ResponseReturnValue:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if await form.validate_on_submit():
-        attempt = await _login_attempt(form.email.data)
+        attempt = await attempts.login_attempt(form.email.data)
         async with extensions.throttle().login(attempt) as refusal:
             if refusal is not None:
                 return await _refused("auth/login.html", form, refusal)
@@ -83,7 +78,7 @@ async def login() -> ResponseReturnValue:
             await _start_session(user, remember=form.remember.data)
             response = redirect(safe_redirect_target(form.next.data or request.args.get("next")))
             if attempt.device is None:
-                _give_device_proof(response, user)
+                attempts.give_device_proof(response, user)
             return response
     return await render("auth/login.html", form=form)
 
@@ -135,30 +130,6 @@ async def _start_session(user: User, *, remember: bool) -> None:
         browser=await asyncio.to_thread(describe_browser, request.headers.get("User-Agent", "")),
     )
     sign_in(started, remember=remember)
-
-
-async def _login_attempt(email: str) -> throttle.LoginAttempt:
-    """The attempt, with its device nonce when this browser's device cookie vouches for
-    the account behind ``email``."""
-    proof = request.cookies.get(current_app.config["DEVICE_COOKIE_NAME"])
-    device = None
-    if proof:
-        user = await select_user_by_email(extensions.database(), email)
-        device = extensions.device_proofs().nonce_for(proof, user.id) if user else None
-    return throttle.LoginAttempt(client_address=request.remote_addr, email=email, device=device)
-
-
-def _give_device_proof(response: Response, user: User) -> None:
-    config = current_app.config
-    response.set_cookie(
-        config["DEVICE_COOKIE_NAME"],
-        extensions.device_proofs().issue(user.id),
-        max_age=int(DEVICE_COOKIE_LIFETIME.total_seconds()),
-        path="/",
-        secure=config["SESSION_COOKIE_SECURE"],
-        httponly=True,
-        samesite="Lax",
-    )
 
 
 async def _refused(template: str, form: Form, refusal: throttle.Refusal) -> ResponseReturnValue:

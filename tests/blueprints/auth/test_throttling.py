@@ -157,3 +157,28 @@ async def test_the_eleventh_sign_up_in_an_hour_from_one_address_is_refused(app, 
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 3000
     assert "Too many sign-ups from your network. Try again in 60 minutes." in await page_text(refused)
     assert checks["calls"] == before
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("/confirm", {"password": "wrong guess", "next": "/account"}),
+        ("/account/password", {"current_password": "wrong guess", "new_password": "a brand new secret", "confirm": "a brand new secret"}),
+        ("/account/delete", {"password": "wrong guess"}),
+    ],
+)
+async def test_a_stolen_session_cannot_guess_the_password_either(app, checks, path, fields):
+    owner = await registered(app)
+    await owner.login()
+    thief = From(app.test_client(), ATTACKER)  # the session cookie only: no device cookie
+    for cookie in owner.client.cookie_jar:
+        if cookie.name != "quartauth_device":
+            thief.client.cookie_jar.set_cookie(cookie)
+    answers = [(await thief.post(path, **fields)).status_code for _ in range(5)]
+    before = checks["calls"]
+
+    refused = await thief.post(path, **fields)
+
+    assert answers == [200] * 5 and refused.status_code == 429 and "Retry-After" in refused.headers
+    assert "Too many failed attempts. Try again in" in await page_text(refused)
+    assert checks["calls"] == before
