@@ -7,8 +7,10 @@ from quart.typing import ResponseReturnValue
 
 from ... import extensions
 from ...fastpaths.rendering import render
-from ...services import sessions, users
+from ...security_log import log_event
+from ...services import audit, sessions, users
 from ...services.admin import Refused
+from ...services.audit import Event
 from ...services.sessions import SignedIn
 from ...signed_in import sign_in, sign_out, signed_in_required
 from ..auth import attempts
@@ -16,6 +18,7 @@ from ..auth.reauthentication import WRONG_PASSWORD_MESSAGE, recent_password_requ
 from .forms import ChangePasswordForm, DeleteAccountForm
 
 blueprint = Blueprint("account", __name__, template_folder="templates")
+blueprint.add_app_template_global(audit.label_of, "event_label")
 
 # A session id beyond BIGINT is nobody's: the route does not match it (404), so no database sees it.
 MAX_ID = 2**63 - 1
@@ -35,13 +38,18 @@ async def overview(signed_in: SignedIn) -> ResponseReturnValue:
 
 async def _overview(signed_in: SignedIn, password_form: ChangePasswordForm) -> ResponseReturnValue:
     live = await sessions.live_sessions(extensions.database(), signed_in, extensions.clock()())
-    return await render("account/overview.html", signed_in=signed_in, sessions=live, password_form=password_form)
+    activity = await audit.recent_events_of(extensions.database(), signed_in.user.id)
+    return await render(
+        "account/overview.html", signed_in=signed_in, sessions=live, password_form=password_form, activity=activity
+    )
 
 
 @blueprint.post(f"/account/sessions/<int(min=1, max={MAX_ID}):session_id>/end")
 @signed_in_required
 async def end_session(signed_in: SignedIn, session_id: int) -> ResponseReturnValue:
     ending = await sessions.end_other_session(extensions.database(), signed_in, session_id)
+    if ending is sessions.Ending.ENDED:
+        await log_event(Event.SESSION_ENDED, user=signed_in.user, detail={"session_id": session_id})
     await flash(*ENDING_MESSAGES[ending])
     return redirect(url_for("account.overview"))
 
@@ -50,7 +58,8 @@ async def end_session(signed_in: SignedIn, session_id: int) -> ResponseReturnVal
 @signed_in_required
 @recent_password_required
 async def end_other_sessions(signed_in: SignedIn) -> ResponseReturnValue:
-    await sessions.end_other_sessions(extensions.database(), signed_in)
+    ended = await sessions.end_other_sessions(extensions.database(), signed_in)
+    await log_event(Event.OTHER_SESSIONS_ENDED, user=signed_in.user, detail={"sessions": ended})
     await flash("You were logged out everywhere else.", "success")
     return redirect(url_for("account.overview"))
 
@@ -77,6 +86,7 @@ async def change_password(signed_in: SignedIn) -> ResponseReturnValue:
             form.current_password.errors.append(WRONG_CURRENT_PASSWORD)
         else:
             sign_in(renewed, remember=renewed.session.remembered)
+            await log_event(Event.PASSWORD_CHANGED, user=signed_in.user)
             await flash("Your password was changed.", "success")
             return redirect(url_for("account.overview"))
     return await _overview(signed_in, form)
@@ -100,6 +110,7 @@ async def delete(signed_in: SignedIn) -> ResponseReturnValue:
             refusal = str(refused)
         else:
             if deletion is users.Deletion.DELETED:
+                await log_event(Event.ACCOUNT_DELETED, email=signed_in.user.email, detail={"user_id": signed_in.user.id})
                 sign_out()
                 await flash("Your account was deleted.", "info")
                 return redirect(url_for("auth.login"))

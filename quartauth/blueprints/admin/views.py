@@ -15,7 +15,10 @@ from quart.typing import ResponseReturnValue
 from ... import extensions
 from ...fastpaths.rendering import render
 from ...repository.users import User, select_user_summary_by_id
-from ...services import admin
+from ...security_log import log_event
+from ...services import admin, audit
+from ...services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
+from ...services.audit import Event
 from ...services.sessions import SignedIn
 from ...signed_in import signed_in_required
 from ..auth.reauthentication import recent_password_required
@@ -52,6 +55,25 @@ async def users(signed_in: SignedIn) -> ResponseReturnValue:
     return await render("admin/users.html", page=page, search=search, problem=problem, paged=bool(start))
 
 
+@blueprint.get("/audit")
+@admin_required
+async def audit_log(signed_in: SignedIn) -> ResponseReturnValue:
+    """Every event of the security log, newest first; by account email and by event."""
+    email = request.args.get("email", "").strip().lower()
+    event = request.args.get("event", "")
+    problems = []
+    if event and event not in set(Event):
+        problems.append("There is no such event: choose one from the list.")
+        event = ""
+    if len(email) > EMAIL_MAX_LENGTH or any(ord(character) < 0x20 for character in email):
+        problems.append("That cannot be an email address.")
+        email = ""
+    page = await audit.events_page(extensions.database(), email=email, event=event, before=request.args.get("before"))
+    return await render(
+        "admin/audit.html", page=page, email=email, event=event, events=list(Event), problems=problems
+    )
+
+
 @blueprint.get(f"/users/{USER_ID}")
 @admin_required
 async def user(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
@@ -66,9 +88,11 @@ async def user(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
 @recent_password_required
 async def disable(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
     return await _carry_out(
+        signed_in,
         user_id,
         admin.disable(extensions.database(), user_id, by=signed_in.user.id, now=extensions.clock()()),
         "{email} was disabled: it cannot log in, and its sessions were ended.",
+        Event.ACCOUNT_DISABLED,
     )
 
 
@@ -76,14 +100,19 @@ async def disable(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
 @admin_required
 @recent_password_required
 async def enable(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
-    return await _carry_out(user_id, admin.enable(extensions.database(), user_id), "{email} was enabled: it can log in again.")
+    return await _carry_out(
+        signed_in, user_id, admin.enable(extensions.database(), user_id), "{email} was enabled: it can log in again.",
+        Event.ACCOUNT_ENABLED,
+    )
 
 
 @blueprint.post(f"/users/{USER_ID}/make-admin")
 @admin_required
 @recent_password_required
 async def make_admin(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
-    return await _carry_out(user_id, admin.make_admin(extensions.database(), user_id), "{email} is now an admin.")
+    return await _carry_out(
+        signed_in, user_id, admin.make_admin(extensions.database(), user_id), "{email} is now an admin.", Event.ADMIN_MADE
+    )
 
 
 @blueprint.post(f"/users/{USER_ID}/remove-admin")
@@ -91,8 +120,10 @@ async def make_admin(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
 @recent_password_required
 async def remove_admin(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
     return await _carry_out(
+        signed_in,
         user_id,
-        admin.remove_admin(extensions.database(), user_id, by=signed_in.user.id), "{email} is no longer an admin."
+        admin.remove_admin(extensions.database(), user_id, by=signed_in.user.id), "{email} is no longer an admin.",
+        Event.ADMIN_REMOVED,
     )
 
 
@@ -100,11 +131,16 @@ async def remove_admin(signed_in: SignedIn, user_id: int) -> ResponseReturnValue
 @admin_required
 @recent_password_required
 async def end_sessions(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
-    return await _carry_out(user_id, admin.end_sessions(extensions.database(), user_id), "{email} was logged out everywhere.")
+    return await _carry_out(
+        signed_in, user_id, admin.end_sessions(extensions.database(), user_id), "{email} was logged out everywhere.",
+        Event.LOGGED_OUT_EVERYWHERE,
+    )
 
 
-async def _carry_out(user_id: int, change: Awaitable[User], message: str) -> ResponseReturnValue:
-    """Make ``change`` to the user, say how it went, and go back to the user's page."""
+async def _carry_out(
+    signed_in: SignedIn, user_id: int, change: Awaitable[User], message: str, event: Event
+) -> ResponseReturnValue:
+    """Make ``change`` to the user, log it, say how it went, and go back to the user's page."""
     try:
         user = await change
     except admin.UnknownUser:
@@ -112,6 +148,7 @@ async def _carry_out(user_id: int, change: Awaitable[User], message: str) -> Res
     except admin.Refused as refusal:
         await flash(str(refusal), "danger")
     else:
+        await log_event(event, user=user, detail={"by": signed_in.user.email})
         await flash(message.format(email=user.email), "success")
     return redirect(url_for("admin.user", user_id=user_id))
 

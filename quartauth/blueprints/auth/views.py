@@ -11,8 +11,10 @@ from quart_auth import Unauthorized
 from ... import extensions
 from ...fastpaths.rendering import render
 from ...forms import Form
-from ...repository.users import User
+from ...repository.users import User, select_user_by_email
 from ...security import safe_redirect_target
+from ...security_log import log_event
+from ...services.audit import Event
 from ...services import sessions, throttle, users
 from ...services.browsers import describe_browser
 from ...services.sessions import SignedIn
@@ -32,6 +34,7 @@ async def register() -> ResponseReturnValue:
     if await form.validate_on_submit():
         refusal = await extensions.throttle().sign_up(request.remote_addr)
         if refusal is not None:
+            await log_event(Event.LOGIN_REFUSED, email=form.email.data, detail={"limit": "sign-ups"})
             return await _refused("auth/register.html", form, refusal)
         try:
             user = await users.register(
@@ -44,6 +47,7 @@ async def register() -> ResponseReturnValue:
             form.email.errors.append(users.EMAIL_TAKEN_MESSAGE)
         else:
             await _start_session(user, remember=False)
+            await log_event(Event.SIGN_UP, user=user)
             await flash("You registered and are now logged in. Welcome!", "success")
             response = redirect(url_for("core.home"))
             attempts.give_device_proof(response, user)
@@ -63,6 +67,7 @@ async def login() -> ResponseReturnValue:
         attempt = await attempts.login_attempt(form.email.data)
         async with extensions.throttle().login(attempt) as refusal:
             if refusal is not None:
+                await log_event(Event.LOGIN_REFUSED, email=form.email.data)
                 return await _refused("auth/login.html", form, refusal)
             user = await users.authenticate(
                 extensions.database(),
@@ -73,9 +78,11 @@ async def login() -> ResponseReturnValue:
             if user is None:
                 await extensions.throttle().failed(attempt)
         if user is None:
+            await _log_failed_login(form.email.data)
             await flash("Invalid email and/or password.", "danger")
         else:
             await _start_session(user, remember=form.remember.data)
+            await log_event(Event.LOGIN, user=user, detail={"known_device": attempt.device is not None})
             response = redirect(safe_redirect_target(form.next.data or request.args.get("next")))
             if attempt.device is None:
                 attempts.give_device_proof(response, user)
@@ -93,6 +100,7 @@ async def confirm_logout(signed_in: SignedIn) -> ResponseReturnValue:
 @signed_in_required
 async def logout(signed_in: SignedIn) -> ResponseReturnValue:
     await sessions.end_session(extensions.database(), signed_in.token)
+    await log_event(Event.LOGOUT, user=signed_in.user)
     sign_out()
     await flash("You were logged out.", "info")
     return redirect(url_for("auth.login"))
@@ -130,6 +138,13 @@ async def _start_session(user: User, *, remember: bool) -> None:
         browser=await asyncio.to_thread(describe_browser, request.headers.get("User-Agent", "")),
     )
     sign_in(started, remember=remember)
+
+
+async def _log_failed_login(email: str) -> None:
+    """Why it failed, for the log only: the answer was the same whatever the reason."""
+    user = await select_user_by_email(extensions.database(), email)
+    reason = "unknown email" if user is None else "account disabled" if user.is_disabled else "wrong password"
+    await log_event(Event.LOGIN_FAILED, user=user, email=email, detail={"reason": reason})
 
 
 async def _refused(template: str, form: Form, refusal: throttle.Refusal) -> ResponseReturnValue:

@@ -1,0 +1,119 @@
+"""The security log: what happened to accounts, kept in ``audit_log`` for their owners and
+admins, and written as one JSON line on the app's log for a log collector.
+
+Writing it never makes a request fail: a database error is logged and the request goes on.
+Only events are written, never page views.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from ..db import Database, DatabaseError
+from ..repository.audit import AuditEvent, delete_audit_events_before, insert_audit_event, select_audit_events, select_audit_events_of_user
+
+logger = logging.getLogger("quartauth.audit")
+PAGE_SIZE = 50
+MAX_ID = 2**63 - 1
+
+
+class Event(StrEnum):
+    SIGN_UP = "sign_up"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"  # the reason stays in the detail, which only admins see
+    LOGIN_REFUSED = "login_refused"  # by a limit, unchecked
+    LOGOUT = "logout"
+    SESSION_ENDED = "session_ended"
+    OTHER_SESSIONS_ENDED = "other_sessions_ended"
+    PASSWORD_CHANGED = "password_changed"
+    ACCOUNT_DELETED = "account_deleted"
+    ACCOUNT_DISABLED = "account_disabled"
+    ACCOUNT_ENABLED = "account_enabled"
+    ADMIN_MADE = "admin_made"
+    ADMIN_REMOVED = "admin_removed"
+    LOGGED_OUT_EVERYWHERE = "logged_out_everywhere"
+
+
+
+LABELS = {
+    Event.SIGN_UP: "Signed up",
+    Event.LOGIN: "Logged in",
+    Event.LOGIN_FAILED: "Failed login",
+    Event.LOGIN_REFUSED: "Login refused: too many failed attempts",
+    Event.LOGOUT: "Logged out",
+    Event.SESSION_ENDED: "Ended another session",
+    Event.OTHER_SESSIONS_ENDED: "Logged out everywhere else",
+    Event.PASSWORD_CHANGED: "Changed the password",
+    Event.ACCOUNT_DELETED: "Deleted the account",
+    Event.ACCOUNT_DISABLED: "Account disabled by an admin",
+    Event.ACCOUNT_ENABLED: "Account enabled by an admin",
+    Event.ADMIN_MADE: "Made an admin",
+    Event.ADMIN_REMOVED: "Admin rights removed",
+    Event.LOGGED_OUT_EVERYWHERE: "Logged out everywhere by an admin",
+}
+
+
+def label_of(event: str) -> str:
+    """The event as people read it; an event this version does not know, as it is stored."""
+    try:
+        return LABELS[Event(event)]
+    except ValueError:
+        return event
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where an event came from: the client address and the browser, as people name it."""
+
+    client_address: str | None = None
+    browser: str | None = None
+
+
+async def record(
+    db: Database,
+    event: Event,
+    *,
+    now: datetime,
+    where: Where,
+    user_id: int | None = None,
+    email: str | None = None,
+    detail: dict[str, object] | None = None,
+) -> None:
+    details = json.dumps(detail or {}, sort_keys=True, separators=(",", ":"))
+    logger.info(json.dumps({
+        "at": now.isoformat(), "event": str(event), "user_id": user_id, "email": email,
+        "client_address": where.client_address, "browser": where.browser, "detail": detail or {},
+    }, sort_keys=True))
+    try:
+        await insert_audit_event(
+            db, at=now, user_id=user_id, email=email, event=str(event),
+            client_address=where.client_address, browser=where.browser, detail=details,
+        )
+    except DatabaseError as error:
+        logger.warning("the security log could not be written (%s): the event is on this log only", error)
+
+
+async def recent_events_of(db: Database, user_id: int, limit: int = 20) -> list[AuditEvent]:
+    return await select_audit_events_of_user(db, user_id, limit)
+
+
+@dataclass(frozen=True)
+class Page:
+    events: list[AuditEvent]
+    next_before: int | None
+
+
+async def events_page(db: Database, *, email: str, event: str, before: str | None) -> Page:
+    """Newest first, ``PAGE_SIZE`` a page, from below ``before`` (a previous page's
+    ``next_before``; anything else starts at the newest)."""
+    before_id = int(before) if before and before.isascii() and before.isdigit() and len(before) <= 19 else MAX_ID
+    found = await select_audit_events(db, before_id=min(before_id, MAX_ID), email=email, event=event, limit=PAGE_SIZE + 1)
+    next_before = found[PAGE_SIZE - 1].id if len(found) > PAGE_SIZE else None
+    return Page(found[:PAGE_SIZE], next_before)
+
+
+async def prune(db: Database, now: datetime, retention: timedelta) -> int:
+    return await delete_audit_events_before(db, now - retention)

@@ -1,0 +1,2 @@
+DELETE FROM audit_log
+ WHERE at < :before
