@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -13,9 +13,10 @@ import click
 from . import __version__, serving, site
 from .config import ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from .services import admin, passwords, sessions, throttle, users
+from .services import admin, audit, passwords, sessions, throttle, users
 from .services.emails import InvalidEmail, normalize_email
 from .repository.users import User
+from .services.breaches import BreachedPasswords
 from .services.passwords import PasswordHasher
 
 
@@ -34,8 +35,9 @@ def migrate(status: bool) -> None:
 
 @main.command()
 def prune() -> None:
-    """Delete ended sessions (past their latest end or idle too long), and the counts of
-    failed logins and sign-ups that no limit looks at any more.
+    """Delete ended sessions (past their latest end or idle too long), the counts of failed
+    logins and sign-ups that no limit looks at any more, and security log events older than
+    AUDIT_RETENTION_DAYS.
 
     Sign-ins sweep their own user's ended sessions already; this is for a timer that wants
     the tables tidy, for example daily.
@@ -48,6 +50,9 @@ def prune() -> None:
         click.echo(f"deleted {removed} ended session{'' if removed == 1 else 's'}")
         forgotten = await throttle.prune(database, now)
         click.echo(f"deleted {forgotten} old count{'' if forgotten == 1 else 's'} of failed logins and sign-ups")
+        retention = timedelta(days=load_config()["AUDIT_RETENTION_DAYS"])
+        expired = await audit.prune(database, now, retention)
+        click.echo(f"deleted {expired} security log event{'' if expired == 1 else 's'} older than {retention.days} days")
 
     _run_with_database(delete)
 
@@ -102,7 +107,12 @@ def create_admin(email: str | None) -> None:
 
     async def create(database: Database) -> None:
         await _require_current_schema(database)
-        hasher = PasswordHasher(rounds=load_config()["BCRYPT_ROUNDS"], threads=1)
+        config = load_config()
+        if config["BREACHED_PASSWORD_CHECK"]:
+            breached = await BreachedPasswords(config["PWNED_PASSWORDS_URL"]).problem(password)
+            if breached:
+                _fail(breached)
+        hasher = PasswordHasher(rounds=config["BCRYPT_ROUNDS"], threads=1)
         try:
             await users.register(database, hasher, email=normalized, password=password, is_admin=True)
         except users.EmailTaken:

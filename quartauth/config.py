@@ -15,6 +15,9 @@
 | LOGIN_FAILURES_PER_PAIR    | 5 in 15 minutes for one account from one address, then a growing delay |
 | LOGIN_FAILURES_PER_ACCOUNT | 20 in 15 minutes from anywhere, then refused |
 | SIGN_UPS_PER_ADDRESS       | 10 an hour |
+| AUDIT_RETENTION_DAYS       | 365: how long the security log keeps events (quartauth prune) |
+| BREACHED_PASSWORD_CHECK    | false: ask Pwned Passwords (k-anonymity) whether a new password was breached |
+| PWNED_PASSWORDS_URL        | https://api.pwnedpasswords.com/range/ |
 | BCRYPT_ROUNDS      | 12                                             |
 | HASH_THREADS       | the number of CPUs                             |
 | DATABASE_POOL_SIZE | 10 (Postgres), 4 (SQLite)                      |
@@ -57,6 +60,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_FAILURES_PER_PAIR": 5,
     "LOGIN_FAILURES_PER_ACCOUNT": 20,
     "SIGN_UPS_PER_ADDRESS": 10,
+    "AUDIT_RETENTION_DAYS": 365,
+    "BREACHED_PASSWORD_CHECK": "false",
+    "PWNED_PASSWORDS_URL": "https://api.pwnedpasswords.com/range/",
     "REMEMBER_LIFETIME": timedelta(days=30),
     "REMEMBER_IDLE": timedelta(days=7),
     # Forms carry an email and passwords: anything larger is not a person using them.
@@ -102,6 +108,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         HASH_THREADS=_integer("HASH_THREADS", setting("HASH_THREADS"), 1, 256),
         SESSION_IDLE_MINUTES=_integer("SESSION_IDLE_MINUTES", setting("SESSION_IDLE_MINUTES"), 1, 24 * 60),
         REAUTH_MINUTES=_integer("REAUTH_MINUTES", setting("REAUTH_MINUTES"), 0, 24 * 60),
+        AUDIT_RETENTION_DAYS=_integer("AUDIT_RETENTION_DAYS", setting("AUDIT_RETENTION_DAYS"), 1, 100 * 365),
+        BREACHED_PASSWORD_CHECK=_boolean("BREACHED_PASSWORD_CHECK", setting("BREACHED_PASSWORD_CHECK")),
+        PWNED_PASSWORDS_URL=str(setting("PWNED_PASSWORDS_URL")),
         **{
             name: _integer(name, setting(name), 1, 100_000)
             for name in ("LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_PAIR", "LOGIN_FAILURES_PER_ACCOUNT", "SIGN_UPS_PER_ADDRESS")
@@ -229,6 +238,17 @@ def _development_secret_key(path: Path) -> str:
     finally:
         draft.unlink()
     return path.read_text(encoding="ascii").strip()
+
+
+def _boolean(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off", ""):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {value!r}.")
 
 
 def _integer(name: str, value: Any, low: int, high: int) -> int:

@@ -10,6 +10,7 @@ from quart import Quart, current_app
 from .db import Database
 from .services.passwords import PasswordHasher
 from .services.sessions import Clock, Lifetimes, SessionLookup, utc_now
+from .services.breaches import BreachedPasswords
 from .services.devices import DeviceProofs
 from .services.throttle import Rules, Throttle
 
@@ -20,6 +21,7 @@ _LIFETIMES = "quartauth.lifetimes"
 _CLOCK = "quartauth.clock"
 _THROTTLE = "quartauth.throttle"
 _DEVICE_PROOFS = "quartauth.device_proofs"
+_BREACHED_PASSWORDS = "quartauth.breached_passwords"
 
 
 def install(app: Quart, database: Database, password_hasher: PasswordHasher) -> None:
@@ -40,6 +42,9 @@ def install(app: Quart, database: Database, password_hasher: PasswordHasher) -> 
     app.extensions[_SESSION_LOOKUP] = SessionLookup(database, lifetimes, clock)
     app.extensions[_THROTTLE] = Throttle(database, clock, _rules(config))
     app.extensions[_DEVICE_PROOFS] = DeviceProofs(config["SECRET_KEY"])
+    app.extensions[_BREACHED_PASSWORDS] = (
+        BreachedPasswords(config["PWNED_PASSWORDS_URL"]) if config["BREACHED_PASSWORD_CHECK"] else None
+    )
 
 
 def _rules(config: Any) -> Rules:
@@ -79,3 +84,8 @@ def throttle() -> Throttle:
 
 def device_proofs() -> DeviceProofs:
     return current_app.extensions[_DEVICE_PROOFS]
+
+
+def breached_passwords() -> BreachedPasswords | None:
+    """The breached-password check, or None when it is off."""
+    return current_app.extensions[_BREACHED_PASSWORDS]

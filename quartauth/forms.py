@@ -10,6 +10,7 @@ from quart_wtf import QuartForm
 from wtforms import EmailField, Field, PasswordField, ValidationError
 from wtforms.validators import EqualTo, InputRequired, Length, StopValidation
 
+from . import extensions
 from .services import passwords
 from .services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 from .services.emails import InvalidEmail, normalize_email
@@ -55,11 +56,15 @@ class PasswordShape:
 
 async def guessing_problem(field: PasswordField, *, email: str) -> None:
     """The rest of the sign-up rules for a password being chosen (an ``async_validators_``
-    method calls it): not easy to guess for ``email``'s account. The estimate runs in a
-    thread, as it costs milliseconds; a field already in error is not estimated."""
+    method calls it): not easy to guess for ``email``'s account, nor breached (when that
+    check is on). The estimate runs in a thread, as it costs milliseconds; a field already
+    in error is not estimated."""
     if field.errors or not field.data:
         return
     problem = await asyncio.to_thread(passwords.guessing_problem, field.data, email=email)
+    breaches = extensions.breached_passwords()
+    if problem is None and breaches is not None:
+        problem = await breaches.problem(field.data)
     if problem:
         raise ValidationError(problem)
 

@@ -12,7 +12,7 @@ import quartauth
 from quartauth.cli import main
 from quartauth.db import connect
 from quartauth.repository.users import User, insert_user, select_user_by_email
-from quartauth.services import sessions
+from quartauth.services import audit, sessions
 
 from .helpers import PASSWORD
 
@@ -144,6 +144,25 @@ def test_prune_deletes_ended_sessions_and_says_how_many(migrated_database_url):
     assert result.exit_code == 0, result.output
     assert "deleted 1 ended session" in result.output
     assert "deleted 0 ended sessions" in run(migrated_database_url, "prune").output
+
+
+def test_prune_deletes_security_log_events_past_their_retention(migrated_database_url):
+    async def arrange() -> None:
+        database = connect(migrated_database_url)
+        await database.open()
+        try:
+            for days_ago in (400, 366, 10):
+                await audit.record(
+                    database, audit.Event.LOGIN, now=datetime.now(UTC) - timedelta(days=days_ago), where=audit.Where()
+                )
+        finally:
+            await database.close()
+
+    asyncio.run(arrange())
+
+    assert "deleted 2 security log events older than 365 days" in run(migrated_database_url, "prune").output
+    env_kept = run(migrated_database_url, "prune").output
+    assert "deleted 0 security log events" in env_kept
 
 
 # --- users ------------------------------------------------------------------------------

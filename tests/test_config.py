@@ -115,6 +115,8 @@ def test_default_database_is_sqlite_under_the_instance_folder(tmp_path, monkeypa
         ("HASH_THREADS", "0", "HASH_THREADS must be between 1 and 256"),
         ("REAUTH_MINUTES", "-1", "REAUTH_MINUTES must be between 0 and 1440"),
         ("REAUTH_MINUTES", "ten", "REAUTH_MINUTES must be a whole number"),
+        ("BREACHED_PASSWORD_CHECK", "maybe", "BREACHED_PASSWORD_CHECK must be true or false"),
+        ("LOGIN_FAILURES_PER_PAIR", "0", "LOGIN_FAILURES_PER_PAIR must be between 1 and 100000"),
     ],
 )
 def test_bad_settings_are_refused_with_a_clear_message(setting, value, message):

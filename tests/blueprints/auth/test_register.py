@@ -10,6 +10,7 @@ from quartauth import create_app
 from quartauth.repository.users import select_user_by_email
 
 from ...conftest import AuthActions
+from ...fakes import BREACHED, FakeRangeServer
 from ...helpers import PASSWORD, app_settings, page_text
 
 
@@ -171,4 +172,14 @@ async def test_a_password_that_breaks_the_policy_is_refused_saying_why(auth, dat
     response = await auth.register("person@example.com", password)
 
     assert response.status_code == 200 and message in await page_text(response)
+    assert await select_user_by_email(database, "person@example.com") is None
+
+
+async def test_with_the_breach_check_on_a_breached_password_is_refused(migrated_database_url, database):
+    with FakeRangeServer([BREACHED]) as range_server:
+        app = create_app(app_settings(migrated_database_url, BREACHED_PASSWORD_CHECK="true", PWNED_PASSWORDS_URL=range_server.url))
+        async with app.test_app():
+            response = await AuthActions(app.test_client()).register("person@example.com", BREACHED)
+
+    assert response.status_code == 200 and "appeared in a data breach" in await page_text(response)
     assert await select_user_by_email(database, "person@example.com") is None
