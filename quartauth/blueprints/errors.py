@@ -10,6 +10,7 @@ from .. import extensions
 from ..db import DatabaseUnavailable
 from ..fastpaths.rendering import render
 from ..services import throttle
+from ..services.passwords import HashingBusy
 from ..site import InsecureRequest
 
 blueprint = Blueprint("errors", __name__)
@@ -50,6 +51,13 @@ async def too_many_attempts(error: throttle.TooManyAttempts) -> ResponseReturnVa
     now = extensions.clock()()
     return await _error_page(
         429, "Too many attempts", error.refusal.message(now), {"Retry-After": str(error.refusal.retry_after(now))}
+    )
+
+
+@blueprint.app_errorhandler(HashingBusy)
+async def hashing_busy(error: HashingBusy) -> ResponseReturnValue:
+    return await _error_page(
+        503, "Service busy", EXPLANATIONS[503], {"Retry-After": str(RETRY_AFTER_SECONDS)}
     )
 
 

@@ -16,8 +16,12 @@ import asyncio
 import hashlib
 import os
 import threading
+import time
 import unicodedata
+from collections import deque
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import bcrypt
@@ -45,6 +49,62 @@ UNREADABLE = "\ufffd"  # what the form decoder leaves for bytes that are not UTF
 
 # Hash threads yield the CPU to the event loop, so pages stay fast while logins pour in.
 _HASH_THREAD_NICENESS = 10
+# The longest a password check from an unknown browser may wait for its turn at the hash
+# threads; beyond it, new ones are turned away at once rather than piling up.
+MAX_HASH_WAIT_SECONDS = 2.0
+
+
+class HashingBusy(Exception):
+    """So much hashing is waiting already that this check is not even queued."""
+
+
+class HashQueue:
+    """Turns at the hash threads: checks from browsers the account knows (``trusted``: a
+    device cookie) go first; the others wait in a line at most ``MAX_HASH_WAIT_SECONDS``
+    of hashing long, and beyond it get ``HashingBusy`` at once."""
+
+    def __init__(self, threads: int, seconds_per_hash: float = 0.25) -> None:
+        self._threads = threads
+        self._free = threads
+        self._trusted: deque[asyncio.Future[None]] = deque()
+        self._others: deque[asyncio.Future[None]] = deque()
+        self.seconds_per_hash = seconds_per_hash
+
+    @property
+    def longest_line(self) -> int:
+        return max(self._threads, int(MAX_HASH_WAIT_SECONDS / self.seconds_per_hash * self._threads))
+
+    @asynccontextmanager
+    async def turn(self, *, trusted: bool) -> AsyncIterator[None]:
+        if self._free and not self._trusted and not self._others:
+            self._free -= 1
+        else:
+            if not trusted and len(self._others) >= self.longest_line:
+                raise HashingBusy()
+            line = self._trusted if trusted else self._others
+            waiter = asyncio.get_running_loop().create_future()
+            line.append(waiter)
+            try:
+                await waiter
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled():
+                    self._release()  # handed the turn just as it gave up: pass it on
+                elif waiter in line:
+                    line.remove(waiter)
+                raise
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        for line in (self._trusted, self._others):
+            while line:
+                waiter = line.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    return
+        self._free += 1
 
 
 def password_problem(password: str, *, email: str = "") -> str | None:
@@ -101,29 +161,33 @@ class PasswordHasher:
         self._executor = ThreadPoolExecutor(
             max_workers=threads, thread_name_prefix="bcrypt", initializer=_lower_priority
         )
+        self.queue = HashQueue(threads)
         self._dummy_hash: str | None = None
 
     async def hash(self, password: str) -> str:
         return await self._run(self._hash_now, password)
 
-    async def verify(self, password: str, stored_hash: str) -> Verification:
+    async def verify(self, password: str, stored_hash: str, *, trusted: bool = False) -> Verification:
         """Whether ``password`` is the one ``stored_hash`` was made from, in the time a check
         at the current cost takes, whatever the stored hash: an account hashed at an older
         cost, or with a hash that is broken, cannot be told apart by how fast it says no."""
         await self.prepare()
-        matches = await self._run(self._check_in_full_time, password, stored_hash)
+        matches = await self._run(self._check_in_full_time, password, stored_hash, trusted=trusted)
         return Verification(matches=matches, needs_rehash=matches and self._is_outdated(stored_hash))
 
     async def prepare(self) -> None:
-        """Make the dummy hash now, so that the first unknown email is not the slow one."""
+        """Make the dummy hash now, so that the first unknown email is not the slow one, and
+        time it, to know how long a line of checks takes."""
         if self._dummy_hash is None:
+            started = time.monotonic()
             self._dummy_hash = await self.hash(os.urandom(16).hex())
+            self.queue.seconds_per_hash = max(time.monotonic() - started, 0.001)
 
-    async def verify_against_dummy(self, password: str) -> None:
+    async def verify_against_dummy(self, password: str, *, trusted: bool = False) -> None:
         """Spend the time a real check takes, for an email with no account behind it."""
         await self.prepare()
         assert self._dummy_hash is not None
-        await self._run(_matches, password, self._dummy_hash)
+        await self._run(_matches, password, self._dummy_hash, trusted=trusted)
 
     def _check_in_full_time(self, password: str, stored_hash: str) -> bool:
         assert self._dummy_hash is not None
@@ -147,8 +211,9 @@ class PasswordHasher:
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
-    async def _run(self, function, *args):  # type: ignore[no-untyped-def]
-        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+    async def _run(self, function, *args, trusted: bool = False):  # type: ignore[no-untyped-def]
+        async with self.queue.turn(trusted=trusted):
+            return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
 
     def _hash_now(self, password: str) -> str:
         hashed = bcrypt.hashpw(_prehash(password), bcrypt.gensalt(self.rounds))

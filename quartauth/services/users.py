@@ -41,14 +41,19 @@ async def register(
         raise EmailTaken(email) from None
 
 
-async def authenticate(db: Database, hasher: PasswordHasher, *, email: str, password: str) -> User | None:
+async def authenticate(
+    db: Database, hasher: PasswordHasher, *, email: str, password: str, trusted: bool = False
+) -> User | None:
     """The user when the password is theirs and they may sign in, else None, in the same
-    time either way: a disabled user's password is checked too, and then refused."""
+    time either way: a disabled user's password is checked too, and then refused.
+
+    ``trusted``: the browser is known to the account (its checks go first). Raises
+    ``HashingBusy`` when too much hashing waits already."""
     user = await select_user_by_email(db, email)
     if user is None:
-        await hasher.verify_against_dummy(password)
+        await hasher.verify_against_dummy(password, trusted=trusted)
         return None
-    verification = await hasher.verify(password, user.password_hash)
+    verification = await hasher.verify(password, user.password_hash, trusted=trusted)
     if not verification.matches or user.is_disabled:
         return None
     if verification.needs_rehash:

@@ -1,6 +1,8 @@
 """Password hashing: every character counts, the scheme is recorded, cost can change."""
 from __future__ import annotations
 
+import asyncio
+
 import bcrypt
 import pytest
 
@@ -150,3 +152,68 @@ async def test_every_no_costs_the_work_of_a_check_at_the_current_cost(monkeypatc
     current.close()
 
     assert unknown == wrong_now == wrong_older == broken == 2**7
+
+
+async def test_known_browsers_get_the_next_turn_at_the_hash_threads():
+    queue = passwords.HashQueue(threads=1, seconds_per_hash=0.5)  # a line of 4 at most
+    order: list[str] = []
+    release = asyncio.Event()
+
+    async def check(name: str, trusted: bool) -> None:
+        async with queue.turn(trusted=trusted):
+            order.append(name)
+            if name == "first":
+                await release.wait()
+
+    first = asyncio.create_task(check("first", False))
+    await asyncio.sleep(0)
+    waiting = [asyncio.create_task(check(f"stranger {n}", False)) for n in range(3)]
+    await asyncio.sleep(0)
+    owner = asyncio.create_task(check("owner", True))
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.gather(first, owner, *waiting)
+
+    assert order == ["first", "owner", "stranger 0", "stranger 1", "stranger 2"]
+
+
+async def test_strangers_beyond_two_seconds_of_hashing_are_turned_away_at_once():
+    queue = passwords.HashQueue(threads=2, seconds_per_hash=0.5)  # 2 s: a line of 8
+    hold = asyncio.Event()
+
+    async def check(trusted: bool = False) -> str:
+        try:
+            async with queue.turn(trusted=trusted):
+                await hold.wait()
+                return "checked"
+        except passwords.HashingBusy:
+            return "busy"
+
+    tasks = [asyncio.create_task(check()) for _ in range(2 + 8 + 5)]
+    await asyncio.sleep(0)
+    owner = asyncio.create_task(check(trusted=True))  # never turned away
+    await asyncio.sleep(0)
+    hold.set()
+    outcomes = await asyncio.gather(*tasks)
+
+    assert outcomes.count("checked") == 10 and outcomes.count("busy") == 5
+    assert await owner == "checked"
+
+
+async def test_a_check_given_up_while_waiting_leaves_the_line_in_order():
+    queue = passwords.HashQueue(threads=1)
+    hold = asyncio.Event()
+    done: list[int] = []
+
+    async def check(number: int) -> None:
+        async with queue.turn(trusted=False):
+            await hold.wait()
+            done.append(number)
+
+    tasks = [asyncio.create_task(check(number)) for number in range(3)]
+    await asyncio.sleep(0)
+    tasks[1].cancel()
+    hold.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+    assert done == [0, 2]

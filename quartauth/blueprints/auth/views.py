@@ -74,6 +74,7 @@ async def login() -> ResponseReturnValue:
                 extensions.password_hasher(),
                 email=form.email.data,
                 password=form.password.data,
+                trusted=attempt.device is not None,
             )
             if user is None:
                 await extensions.throttle().failed(attempt)

@@ -7,8 +7,10 @@ import re
 
 import pytest
 
+from quartauth import create_app
+
 from ...conftest import AuthActions
-from ...helpers import PASSWORD, page_text
+from ...helpers import PASSWORD, app_settings, page_text
 
 ATTACKER = {"client": ("203.0.113.7", 40000)}
 OWNER = {"client": ("198.51.100.1", 40001)}
@@ -182,3 +184,28 @@ async def test_a_stolen_session_cannot_guess_the_password_either(app, checks, pa
     assert answers == [200] * 5 and refused.status_code == 429 and "Retry-After" in refused.headers
     assert "Too many failed attempts. Try again in" in await page_text(refused)
     assert checks["calls"] == before
+
+
+async def test_a_flood_of_strangers_is_turned_away_at_once_and_the_owner_goes_first(migrated_database_url):
+    app = create_app(app_settings(migrated_database_url, HASH_THREADS=1, BCRYPT_ROUNDS=8))
+    async with app.test_app():
+        owner = await registered(app)
+        app.extensions["quartauth.password_hasher"].queue.seconds_per_hash = 1.0  # a line of 2 strangers
+        strangers = [From(app.test_client(), {"client": (f"203.0.113.{n}", 40000)}) for n in range(12)]
+        tokens = [await stranger.csrf_token("/login") for stranger in strangers]
+        owner_token = await owner.csrf_token("/login")
+
+        def guess(stranger: From, token: str):  # type: ignore[no-untyped-def]
+            form = {"csrf_token": token, "email": f"{stranger.scope['client'][0]}@example.com", "password": "wrong guess"}
+            return stranger.client.post("/login", form=form, scope_base=stranger.scope)
+
+        flood = [asyncio.create_task(guess(stranger, token)) for stranger, token in zip(strangers, tokens)]
+        await asyncio.sleep(0.01)
+        owner_form = {"csrf_token": owner_token, "email": "person@example.com", "password": PASSWORD}
+        owners_answer = await owner.client.post("/login", form=owner_form, scope_base=owner.scope)
+        answers = await asyncio.gather(*flood)
+
+    assert owners_answer.status_code == 302
+    busy = [answer for answer in answers if answer.status_code == 503]
+    assert busy and all(answer.headers["Retry-After"] for answer in busy)
+    assert {answer.status_code for answer in answers} <= {200, 503}
