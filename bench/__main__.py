@@ -24,7 +24,7 @@ from quartauth.testing import plans, throwaway_postgres
 from quartauth.testing.live_server import free_port
 from quartauth.testing.nginx import free_port_run, make_certificate, running_nginx, site_for
 
-from . import balance, report, seed, wrk
+from . import attack, balance, report, seed, wrk
 from .app import BASELINE_PATH
 from .browser import Browser
 from .server import ROOT, bench_server, configured_workers, worker_memory_mb, worker_pids
@@ -68,6 +68,7 @@ class DialectResult:
     balance_nginx: balance.Balance
     admin_search: wrk.Load
     admin_search_plan: str
+    attack: attack.Attack
 
     @property
     def failures(self) -> int:
@@ -75,7 +76,10 @@ class DialectResult:
             self.baseline, self.pages, self.logins, self.mixed_pages, self.mixed_logins,
             self.login_latency_small, self.login_latency_large, self.admin_search,
         )
-        return sum(load.failures for load in loads) + self.balance_direct.failures + self.balance_nginx.failures
+        return (
+            sum(load.failures for load in loads) + self.balance_direct.failures + self.balance_nginx.failures
+            + self.attack.failures
+        )
 
 
 def bcrypt_limit(rounds: int, threads: int, seconds: float) -> float:
@@ -193,11 +197,17 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
         if admin_search.unexpected:
             raise RuntimeError(f"{admin_search.unexpected} admin searches did not answer 200")
 
+        print(f"[{name}] under attack: a refused login, then a flood from {attack.FLOOD_ADDRESSES} addresses", flush=True)
+        under_attack = attack.measure(
+            login_url, home_url, cookies, forms, workdir / name, server.port,
+            lambda: asyncio.run(seed.failed_logins(url)),
+        )
+
         memory = worker_memory_mb(server)
     return DialectResult(
         name, baseline, pages, logins, mixed_pages, mixed_logins, latency_small, latency_large, memory,
         balance_direct, balance_nginx, admin_search,
-        _plan_verdict(name, url, search_plan),
+        _plan_verdict(name, url, search_plan), under_attack,
     )
 
 

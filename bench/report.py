@@ -21,6 +21,10 @@ MEMORY_TARGET_MB = 100
 BUSIEST_SHARE_TARGET = 0.75
 RATE_SPREAD_TARGET = 0.15
 ADMIN_SEARCH_P50_TARGET_MS = 20
+REFUSED_P50_TARGET_MS = 5
+OWNER_P50_TARGET_MS = 1000
+OWNER_P99_TARGET_MS = 2000
+FLOOD_PAGE_P99_TARGET_MS = 100
 
 
 def machine() -> str:
@@ -65,6 +69,12 @@ def render(limit: float, rounds: int, workers: int, results: Sequence[DialectRes
         ("10. admin search by email prefix, 1,000,000 users: p50 ms", lambda r: _mark(r.admin_search.p50_ms, "<=", ADMIN_SEARCH_P50_TARGET_MS, "{:.1f}"), f"<= {ADMIN_SEARCH_P50_TARGET_MS}"),
         ("    p99 ms, req/s", lambda r: f"{r.admin_search.p99_ms:.1f}, {r.admin_search.success_rate:.0f}", ""),
         ("    its plan", lambda r: r.admin_search_plan, "index range"),
+        ("11. a refused login: p50 ms", lambda r: _mark(r.attack.refused.p50_ms, "<=", REFUSED_P50_TARGET_MS, "{:.1f}"), f"<= {REFUSED_P50_TARGET_MS}"),
+        ("    passwords checked while refusing", lambda r: _mark(r.attack.refused_hashes, "<=", 0, "{:d}"), "= 0"),
+        ("    flood (200 connections, 50 addresses): owner's login p50 ms", lambda r: _mark(r.attack.owner.p50_ms, "<=", OWNER_P50_TARGET_MS, "{:.0f}"), f"<= {OWNER_P50_TARGET_MS}"),
+        ("    flood: owner's login p99 ms", lambda r: _mark(r.attack.owner.p99_ms, "<=", OWNER_P99_TARGET_MS, "{:.0f}"), f"<= {OWNER_P99_TARGET_MS}"),
+        ("    flood: signed-in GET / p99 ms", lambda r: _mark(r.attack.pages.p99_ms, "<=", FLOOD_PAGE_P99_TARGET_MS, "{:.1f}"), f"<= {FLOOD_PAGE_P99_TARGET_MS}"),
+        ("    flood: crowd logins/s, flood answers/s", lambda r: f"{r.attack.crowd.success_rate:.1f}, {r.attack.flood.success_rate:.0f}", ""),
     ]
     header = ["measure", *(result.name for result in results), "target"]
     lines = [
@@ -74,7 +84,10 @@ def render(limit: float, rounds: int, workers: int, results: Sequence[DialectRes
         f"- machine: {machine()}",
         f"- server: `quartauth serve`, {workers} workers (hypercorn.toml), QUARTAUTH_ENV=production, load from wrk on 127.0.0.1;",
         "  rows 9: through nginx with TLS (deploy/nginx-quartauth.conf, one nginx worker) on the same machine;",
-        "  row 10: GET /admin?search=<prefix> as a signed-in admin, six prefixes in turn, 4 connections",
+        "  row 10: GET /admin?search=<prefix> as a signed-in admin, six prefixes in turn, 4 connections;",
+        "  row 11: wrong passwords from an address past its limit; then wrong passwords from 50 addresses",
+        "  (X-Forwarded-For through the trusted proxy) on 200 connections, while a browser with its device",
+        "  cookie logs in (1 connection), signed-in pages load (8) and a crowd without one logs in (4)",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),

@@ -57,3 +57,14 @@ async def make_admin(url: str, email: str) -> None:
         await update_user_is_admin(database, user.id, True)
     finally:
         await database.close()
+
+
+async def failed_logins(url: str) -> int:
+    database = connect(url, sql_root=SQL_ROOT)
+    await database.open()
+    try:
+        row = await database.fetch_one("count_failed_logins")
+        assert row is not None
+        return int(row["total"])
+    finally:
+        await database.close()
