@@ -66,7 +66,8 @@ class Rule:
         recent = [moment for moment in events if moment > events[0] - self.window]
         if len(recent) < self.limit:
             return None
-        return events[0] + min(timedelta(minutes=2 ** (len(recent) - self.limit)), self.window)
+        past_limit = min(len(recent) - self.limit, 16)  # the window caps it long before 2**16 minutes
+        return events[0] + min(timedelta(minutes=2**past_limit), self.window)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ def test_a_burst_rule_refuses_longer_as_it_keeps_on(clock):
     assert until == second_burst[9] + timedelta(minutes=2)
 
 
-@pytest.mark.parametrize(("failures", "delay_minutes"), [(4, None), (5, 1), (6, 2), (7, 4), (9, 15), (12, 15)])
+@pytest.mark.parametrize(("failures", "delay_minutes"), [(4, None), (5, 1), (6, 2), (7, 4), (9, 15), (12, 15), (40, 15)])
 def test_a_delay_rule_grows_with_each_failure_past_its_limit(clock, failures, delay_minutes):
     events = newest_first(clock, *(10 * n for n in range(failures)))
 
