@@ -25,13 +25,13 @@ class CountingHasher(PasswordHasher):
         super().__init__(rounds=4, threads=1)
         self.checks = 0
 
-    async def verify(self, password, stored_hash):  # type: ignore[no-untyped-def]
+    async def verify(self, password, stored_hash, **options):  # type: ignore[no-untyped-def]
         self.checks += 1
-        return await super().verify(password, stored_hash)
+        return await super().verify(password, stored_hash, **options)
 
-    async def verify_against_dummy(self, password: str) -> None:
+    async def verify_against_dummy(self, password: str, **options: bool) -> None:
         self.checks += 1
-        await super().verify_against_dummy(password)
+        await super().verify_against_dummy(password, **options)
 
 
 @pytest.fixture

@@ -44,9 +44,9 @@ async def test_unknown_email_and_wrong_password_answer_alike(app, auth, client, 
     for name in ("verify", "verify_against_dummy"):
         original = getattr(hasher, name)
 
-        async def spy(*args, _original=original, _name=name):
+        async def spy(*args, _original=original, _name=name, **kwargs):
             checks.append(_name)
-            return await _original(*args)
+            return await _original(*args, **kwargs)
 
         monkeypatch.setattr(hasher, name, spy)
 

@@ -37,9 +37,9 @@ def checks(app):  # type: ignore[no-untyped-def]
     counted = {"calls": 0}
     real_run = hasher._run
 
-    async def counting_run(function, *args):  # type: ignore[no-untyped-def]
+    async def counting_run(function, *args, **kwargs):  # type: ignore[no-untyped-def]
         counted["calls"] += 1
-        return await real_run(function, *args)
+        return await real_run(function, *args, **kwargs)
 
     hasher._run = counting_run
     return counted
