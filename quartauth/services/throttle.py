@@ -132,8 +132,12 @@ class Throttle:
         """Hold the attempt's place while its password is checked: yields its refusal, or
         None when it may go on (record a failure with ``failed`` before the block ends)."""
         keys = attempt.keys(self.rules)
+        refusal = await self._refusal(keys)
+        if refusal is not None:  # refused already: answer at once, not behind checks in flight
+            yield refusal
+            return
         async with self._gate.holding([f"{rule.bucket}:{key}" for rule, key in keys]):
-            yield await self._refusal(keys)
+            yield await self._refusal(keys)  # again: what the attempts before it recorded
 
     async def failed(self, attempt: LoginAttempt) -> None:
         now = self._clock()
