@@ -76,10 +76,8 @@ class DialectResult:
             self.baseline, self.pages, self.logins, self.mixed_pages, self.mixed_logins,
             self.login_latency_small, self.login_latency_large, self.admin_search,
         )
-        return (
-            sum(load.failures for load in loads) + self.balance_direct.failures + self.balance_nginx.failures
-            + self.attack.failures
-        )
+        # Under attack, turning logins away (503) is the design: row 11 counts its own.
+        return sum(load.failures for load in loads) + self.balance_direct.failures + self.balance_nginx.failures
 
 
 def bcrypt_limit(rounds: int, threads: int, seconds: float) -> float:

@@ -32,7 +32,13 @@ class Attack:
 
     @property
     def failures(self) -> int:
-        return self.refused.failures + self.flood.failures + self.owner.failures + self.pages.failures + self.crowd.failures
+        """Answers nobody should get even under attack: errors and timeouts anywhere, a 5xx
+        to the owner or a signed-in page, anything but checked, refused or turned away to
+        the flood. The crowd's 503s are not among them: turning strangers away is the design."""
+        return (
+            self.refused.failures + self.flood.unexpected + self.flood.socket_errors
+            + self.owner.unexpected + self.owner.socket_errors + self.pages.failures + self.crowd.socket_errors
+        )
 
 
 def wrong_password_forms(port: int, path: Path, identities: int = 16, users: int = 1000) -> Path:

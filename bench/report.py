@@ -74,7 +74,8 @@ def render(limit: float, rounds: int, workers: int, results: Sequence[DialectRes
         ("    flood (200 connections, 50 addresses): owner's login p50 ms", lambda r: _mark(r.attack.owner.p50_ms, "<=", OWNER_P50_TARGET_MS, "{:.0f}"), f"<= {OWNER_P50_TARGET_MS}"),
         ("    flood: owner's login p99 ms", lambda r: _mark(r.attack.owner.p99_ms, "<=", OWNER_P99_TARGET_MS, "{:.0f}"), f"<= {OWNER_P99_TARGET_MS}"),
         ("    flood: signed-in GET / p99 ms", lambda r: _mark(r.attack.pages.p99_ms, "<=", FLOOD_PAGE_P99_TARGET_MS, "{:.1f}"), f"<= {FLOOD_PAGE_P99_TARGET_MS}"),
-        ("    flood: crowd logins/s, flood answers/s", lambda r: f"{r.attack.crowd.success_rate:.1f}, {r.attack.flood.success_rate:.0f}", ""),
+        ("    flood: crowd logins/s (turned away: 503s), flood answers/s", lambda r: f"{r.attack.crowd.success_rate:.1f} ({r.attack.crowd.server_errors}), {r.attack.flood.success_rate:.0f}", ""),
+        ("    under attack: errors, timeouts, unexpected answers", lambda r: _mark(r.attack.failures, "<=", 0, "{:d}"), "= 0"),
     ]
     header = ["measure", *(result.name for result in results), "target"]
     lines = [
