@@ -23,10 +23,10 @@ from ..repository.users import (
     update_user_disabled_at,
     update_user_is_admin,
 )
+from . import paging
 from .emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 
 PAGE_SIZE = 50
-MAX_ID = 2**63 - 1  # the largest id a BIGINT holds
 LAST_ADMIN_MESSAGE = "That is the last admin who can sign in: make another admin first."
 
 
@@ -59,22 +59,14 @@ async def user_page(db: Database, *, search: str, start: str | None, now: dateti
     """
     if search.strip():
         return await users_by_email(db, search, start_email=start, now=now)
-    return await newest_users(db, start_id=_whole_number(start), now=now)
+    return await newest_users(db, start_id=paging.start_id(start), now=now)
 
 
-def _whole_number(text: str | None) -> int | None:
-    """``text`` as a positive id, or None; too many digits to be an id is None too."""
-    if text is None or not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
-        return None
-    return int(text)
-
-
-async def newest_users(db: Database, *, start_id: int | None, now: datetime) -> Page:
-    """The users with ids up to ``start_id`` (all, when None), newest first.
+async def newest_users(db: Database, *, start_id: int, now: datetime) -> Page:
+    """The users with ids up to ``start_id``, newest first.
 
     Keyset paging: the page after this one starts at the id that did not fit on it.
     """
-    start_id = MAX_ID if start_id is None or not 1 <= start_id <= MAX_ID else start_id
     found = await select_user_summaries_from_id(db, start_id, PAGE_SIZE + 1, now)
     next_start = str(found[PAGE_SIZE].id) if len(found) > PAGE_SIZE else None
     return Page(found[:PAGE_SIZE], next_start)

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from ..db import Database, DatabaseError
+from . import paging
 from ..repository.audit import AuditEvent, delete_audit_events_before, insert_audit_event, select_audit_events, select_audit_events_of_user
 
 logger = logging.getLogger("quartauth.audit")
 PAGE_SIZE = 50
-MAX_ID = 2**63 - 1
 
 
 class Event(StrEnum):
@@ -109,8 +109,9 @@ class Page:
 async def events_page(db: Database, *, email: str, event: str, before: str | None) -> Page:
     """Newest first, ``PAGE_SIZE`` a page, from below ``before`` (a previous page's
     ``next_before``; anything else starts at the newest)."""
-    before_id = int(before) if before and before.isascii() and before.isdigit() and len(before) <= 19 else MAX_ID
-    found = await select_audit_events(db, before_id=min(before_id, MAX_ID), email=email, event=event, limit=PAGE_SIZE + 1)
+    found = await select_audit_events(
+        db, before_id=paging.start_id(before), email=email, event=event, limit=PAGE_SIZE + 1
+    )
     next_before = found[PAGE_SIZE - 1].id if len(found) > PAGE_SIZE else None
     return Page(found[:PAGE_SIZE], next_before)
 

@@ -11,6 +11,7 @@ from ...security_log import log_event
 from ...services import audit, sessions, users
 from ...services.admin import Refused
 from ...services.audit import Event
+from ...services.paging import MAX_ID
 from ...services.sessions import SignedIn
 from ...signed_in import sign_in, sign_out, signed_in_required
 from ..auth import attempts
@@ -21,7 +22,6 @@ blueprint = Blueprint("account", __name__, template_folder="templates")
 blueprint.add_app_template_global(audit.label_of, "event_label")
 
 # A session id beyond BIGINT is nobody's: the route does not match it (404), so no database sees it.
-MAX_ID = 2**63 - 1
 ENDING_MESSAGES = {
     sessions.Ending.ENDED: ("That session was ended.", "success"),
     sessions.Ending.IN_USE: ("That is this browser's session: to end it, log out.", "info"),

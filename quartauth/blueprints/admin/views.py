@@ -18,6 +18,7 @@ from ...repository.users import User, select_user_summary_by_id
 from ...security_log import log_event
 from ...services import admin, audit
 from ...services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
+from ...services.paging import MAX_ID
 from ...services.audit import Event
 from ...services.sessions import SignedIn
 from ...signed_in import signed_in_required
@@ -26,7 +27,7 @@ from ..auth.reauthentication import recent_password_required
 blueprint = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
 
 P = ParamSpec("P")
-USER_ID = f"<int(min=1, max={admin.MAX_ID}):user_id>"
+USER_ID = f"<int(min=1, max={MAX_ID}):user_id>"
 AdminView = Callable[Concatenate[SignedIn, P], Awaitable[ResponseReturnValue]]
 
 
