@@ -22,10 +22,15 @@ class Browser:
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None, *, client_address: str | None = None
+    ) -> tuple[int, str]:
+        """``client_address``: the address the trusted proxy says the request came from."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         # A browser names the page a form came from; over HTTPS the CSRF check wants it.
         headers = {**PROXY_HEADERS, "Referer": f"https://127.0.0.1:{self.port}/"}
+        if client_address is not None:
+            headers["X-Forwarded-For"] = client_address
         if self.cookies:
             headers["Cookie"] = self.cookie_header()
         body = None

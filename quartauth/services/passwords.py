@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import os
 import threading
 import time
@@ -47,64 +48,89 @@ MIN_GUESS_SCORE = 3
 GUESS_WINDOW = 64
 UNREADABLE = "\ufffd"  # what the form decoder leaves for bytes that are not UTF-8
 
-# Hash threads yield the CPU to the event loop, so pages stay fast while logins pour in.
-_HASH_THREAD_NICENESS = 10
-# The longest a password check from an unknown browser may wait for its turn at the hash
-# threads; beyond it, new ones are turned away at once rather than piling up.
+# Hash threads for browsers the account does not know run at a lower priority, so that pages
+# stay fast while logins pour in. At 3 the split is about even: each worker's two threads
+# weigh together about as much as its event loop, so logins keep half the CPU and pages the
+# other half. (At 10 the loop took nine tenths, and logins starved under page load.)
+_HASH_THREAD_NICENESS = 3
+# The longest a password check from an unknown browser waits for its turn at the hash
+# threads; then it is turned away (a 503), so the line never holds more than this much
+# hashing. It waits rather than being answered at once because a flood answered at once
+# comes straight back, and its answers would take the event loop from everyone else.
 MAX_HASH_WAIT_SECONDS = 2.0
+# After a stranger was last turned away, how long strangers keep hashing one at a time.
+FLOOD_MEMORY_SECONDS = 10.0
 
 
 class HashingBusy(Exception):
-    """So much hashing is waiting already that this check is not even queued."""
+    """A check from a browser the account does not know waited its longest for a turn."""
 
 
 class HashQueue:
     """Turns at the hash threads: checks from browsers the account knows (``trusted``: a
-    device cookie) go first; the others wait in a line at most ``MAX_HASH_WAIT_SECONDS``
-    of hashing long, and beyond it get ``HashingBusy`` at once."""
+    device cookie) go first; the others wait their turn at most ``MAX_HASH_WAIT_SECONDS``
+    and are then turned away with ``HashingBusy``. While strangers are being turned away (a
+    flood of guesses), they hash one at a time: the CPU their guesses would take goes to
+    pages and to the owners' checks instead."""
 
-    def __init__(self, threads: int, seconds_per_hash: float = 0.25) -> None:
+    def __init__(self, threads: int) -> None:
         self._threads = threads
-        self._free = threads
+        self._busy = 0
+        self._strangers_busy = 0
         self._trusted: deque[asyncio.Future[None]] = deque()
         self._others: deque[asyncio.Future[None]] = deque()
-        self.seconds_per_hash = seconds_per_hash
+        self._turned_away_at = -math.inf
 
     @property
-    def longest_line(self) -> int:
-        return max(self._threads, int(MAX_HASH_WAIT_SECONDS / self.seconds_per_hash * self._threads))
+    def flooded(self) -> bool:
+        return time.monotonic() - self._turned_away_at < FLOOD_MEMORY_SECONDS
 
     @asynccontextmanager
     async def turn(self, *, trusted: bool) -> AsyncIterator[None]:
-        if self._free and not self._trusted and not self._others:
-            self._free -= 1
+        line = self._trusted if trusted else self._others
+        if not self._trusted and (trusted or not self._others) and self._may_start(trusted):
+            self._start(trusted)
         else:
-            if not trusted and len(self._others) >= self.longest_line:
-                raise HashingBusy()
-            line = self._trusted if trusted else self._others
             waiter = asyncio.get_running_loop().create_future()
             line.append(waiter)
             try:
-                await waiter
+                if trusted:
+                    await waiter
+                else:
+                    await asyncio.wait([waiter], timeout=MAX_HASH_WAIT_SECONDS)
+                    if not waiter.done():
+                        line.remove(waiter)
+                        self._turned_away_at = time.monotonic()
+                        raise HashingBusy()
             except asyncio.CancelledError:
                 if waiter.done() and not waiter.cancelled():
-                    self._release()  # handed the turn just as it gave up: pass it on
+                    self._finish(trusted)  # handed the turn just as it gave up: pass it on
                 elif waiter in line:
                     line.remove(waiter)
                 raise
         try:
             yield
         finally:
-            self._release()
+            self._finish(trusted)
 
-    def _release(self) -> None:
-        for line in (self._trusted, self._others):
-            while line:
+    def _may_start(self, trusted: bool) -> bool:
+        if self._busy >= self._threads:
+            return False
+        return trusted or self._strangers_busy < (1 if self.flooded else self._threads)
+
+    def _start(self, trusted: bool) -> None:
+        self._busy += 1
+        self._strangers_busy += not trusted
+
+    def _finish(self, trusted: bool) -> None:
+        self._busy -= 1
+        self._strangers_busy -= not trusted
+        for line, trusted_line in ((self._trusted, True), (self._others, False)):
+            while line and self._may_start(trusted_line):
                 waiter = line.popleft()
                 if not waiter.done():
+                    self._start(trusted_line)
                     waiter.set_result(None)
-                    return
-        self._free += 1
 
 
 def password_problem(password: str, *, email: str = "") -> str | None:
@@ -154,13 +180,19 @@ class Verification:
 
 
 class PasswordHasher:
-    """Hashes and checks passwords in a bounded pool of threads (bcrypt releases the GIL)."""
+    """Hashes and checks passwords in a bounded pool of threads (bcrypt releases the GIL).
+
+    One more thread, at the normal priority, is kept for checks from browsers the account
+    knows: under a flood of guesses the owner's check starts at once and runs at full speed;
+    when it is taken, the next such check goes to the front of the pool's line."""
 
     def __init__(self, rounds: int, threads: int) -> None:
         self.rounds = rounds
         self._executor = ThreadPoolExecutor(
             max_workers=threads, thread_name_prefix="bcrypt", initializer=_lower_priority
         )
+        self._trusted_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bcrypt-trusted")
+        self._trusted_lane = asyncio.Lock()
         self.queue = HashQueue(threads)
         self._dummy_hash: str | None = None
 
@@ -176,12 +208,9 @@ class PasswordHasher:
         return Verification(matches=matches, needs_rehash=matches and self._is_outdated(stored_hash))
 
     async def prepare(self) -> None:
-        """Make the dummy hash now, so that the first unknown email is not the slow one, and
-        time it, to know how long a line of checks takes."""
+        """Make the dummy hash now, so that the first unknown email is not the slow one."""
         if self._dummy_hash is None:
-            started = time.monotonic()
             self._dummy_hash = await self.hash(os.urandom(16).hex())
-            self.queue.seconds_per_hash = max(time.monotonic() - started, 0.001)
 
     async def verify_against_dummy(self, password: str, *, trusted: bool = False) -> None:
         """Spend the time a real check takes, for an email with no account behind it."""
@@ -210,10 +239,15 @@ class PasswordHasher:
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._trusted_executor.shutdown(wait=False, cancel_futures=True)
 
     async def _run(self, function, *args, trusted: bool = False):  # type: ignore[no-untyped-def]
+        loop = asyncio.get_running_loop()
+        if trusted and not self._trusted_lane.locked():
+            async with self._trusted_lane:
+                return await loop.run_in_executor(self._trusted_executor, function, *args)
         async with self.queue.turn(trusted=trusted):
-            return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+            return await loop.run_in_executor(self._executor, function, *args)
 
     def _hash_now(self, password: str) -> str:
         hashed = bcrypt.hashpw(_prehash(password), bcrypt.gensalt(self.rounds))

@@ -35,6 +35,9 @@ from .sessions import Clock
 
 # How long events are kept: the longest any rule looks back.
 MEMORY = timedelta(hours=1)
+# Refusals already given, remembered so that a flood is logged once per key and refusal,
+# not once per attempt; beyond this many, the oldest are forgotten (and maybe logged again).
+REMEMBERED_REFUSALS = 10_000
 REFUSAL_MESSAGE = "Too many failed attempts. Try again in {minutes} minute{s}."
 SIGN_UP_REFUSAL_MESSAGE = "Too many sign-ups from your network. Try again in {minutes} minute{s}."
 
@@ -82,8 +85,12 @@ class Rules:
 
 @dataclass(frozen=True)
 class Refusal:
+    """Until when a key is refused; ``first``: the first such answer this process gives for
+    that key and time, the one worth a line in the security log."""
+
     until: datetime
     message_template: str = REFUSAL_MESSAGE
+    first: bool = True
 
     def retry_after(self, now: datetime) -> int:
         """Whole seconds until the next attempt may be made, at least one."""
@@ -126,6 +133,7 @@ class Throttle:
         self._clock = clock
         self.rules = rules
         self._gate = Gate()
+        self._refusals_given: dict[str, datetime] = {}
 
     @asynccontextmanager
     async def login(self, attempt: LoginAttempt) -> AsyncIterator[Refusal | None]:
@@ -156,13 +164,25 @@ class Throttle:
 
     async def _refusal(self, keys: list[tuple[Rule, str]], template: str = REFUSAL_MESSAGE) -> Refusal | None:
         now = self._clock()
-        latest = None
+        latest, refused_key = None, ""
         for rule, key in keys:
             events = await select_recent_throttle_events(self._db, rule.bucket, key, now - MEMORY, limit=rule.limit * 8)
             until = rule.refused_until(events)
             if until is not None and until > now and (latest is None or until > latest):
-                latest = until
-        return None if latest is None else Refusal(latest, template)
+                latest, refused_key = until, f"{rule.bucket}:{key}"
+        if latest is None:
+            return None
+        return Refusal(latest, template, first=self._note_refusal(refused_key, latest))
+
+    def _note_refusal(self, key: str, until: datetime) -> bool:
+        """Whether this is the first refusal of ``key`` until ``until`` this process gives."""
+        if self._refusals_given.get(key) == until:
+            return False
+        self._refusals_given.pop(key, None)  # re-inserted last: the dict keeps the order of use
+        self._refusals_given[key] = until
+        while len(self._refusals_given) > REMEMBERED_REFUSALS:
+            del self._refusals_given[next(iter(self._refusals_given))]
+        return True
 
 
 async def prune(db: Database, now: datetime) -> int:

@@ -155,7 +155,7 @@ async def test_every_no_costs_the_work_of_a_check_at_the_current_cost(monkeypatc
 
 
 async def test_known_browsers_get_the_next_turn_at_the_hash_threads():
-    queue = passwords.HashQueue(threads=1, seconds_per_hash=0.5)  # a line of 4 at most
+    queue = passwords.HashQueue(threads=1)
     order: list[str] = []
     release = asyncio.Event()
 
@@ -177,8 +177,9 @@ async def test_known_browsers_get_the_next_turn_at_the_hash_threads():
     assert order == ["first", "owner", "stranger 0", "stranger 1", "stranger 2"]
 
 
-async def test_strangers_beyond_two_seconds_of_hashing_are_turned_away_at_once():
-    queue = passwords.HashQueue(threads=2, seconds_per_hash=0.5)  # 2 s: a line of 8
+async def test_strangers_who_waited_their_longest_are_turned_away_but_owners_wait(monkeypatch):
+    monkeypatch.setattr(passwords, "MAX_HASH_WAIT_SECONDS", 0.05)
+    queue = passwords.HashQueue(threads=2)
     hold = asyncio.Event()
 
     async def check(trusted: bool = False) -> str:
@@ -189,15 +190,51 @@ async def test_strangers_beyond_two_seconds_of_hashing_are_turned_away_at_once()
         except passwords.HashingBusy:
             return "busy"
 
-    tasks = [asyncio.create_task(check()) for _ in range(2 + 8 + 5)]
-    await asyncio.sleep(0)
+    tasks = [asyncio.create_task(check()) for _ in range(2 + 5)]
     owner = asyncio.create_task(check(trusted=True))  # never turned away
-    await asyncio.sleep(0)
+    await asyncio.sleep(0.2)
     hold.set()
     outcomes = await asyncio.gather(*tasks)
 
-    assert outcomes.count("checked") == 10 and outcomes.count("busy") == 5
+    assert outcomes.count("checked") == 2 and outcomes.count("busy") == 5
     assert await owner == "checked"
+
+
+async def test_during_a_flood_strangers_hash_one_at_a_time_and_owners_use_the_rest(monkeypatch):
+    monkeypatch.setattr(passwords, "MAX_HASH_WAIT_SECONDS", 0.05)
+    queue = passwords.HashQueue(threads=2)
+    hold = asyncio.Event()
+    running: list[str] = []
+    most_at_once = {"stranger": 0}
+
+    async def check(who: str) -> str:
+        try:
+            async with queue.turn(trusted=who == "owner"):
+                running.append(who)
+                most_at_once["stranger"] = max(most_at_once["stranger"], running.count("stranger"))
+                await hold.wait()
+                running.remove(who)
+                return "checked"
+        except passwords.HashingBusy:
+            return "busy"
+
+    first = [asyncio.create_task(check("stranger")) for _ in range(3)]  # two run, one turned away
+    await asyncio.sleep(0.1)
+    hold.set()
+    assert sorted(await asyncio.gather(*first)) == ["busy", "checked", "checked"]
+    assert queue.flooded
+
+    hold.clear()
+    most_at_once["stranger"] = 0
+    strangers = [asyncio.create_task(check("stranger")) for _ in range(2)]
+    await asyncio.sleep(0)
+    owner = asyncio.create_task(check("owner"))
+    await asyncio.sleep(0.01)
+    assert running == ["stranger", "owner"]  # the second stranger waits; the owner does not
+    hold.set()
+    await asyncio.gather(*strangers)
+
+    assert await owner == "checked" and most_at_once["stranger"] == 1
 
 
 async def test_a_check_given_up_while_waiting_leaves_the_line_in_order():

@@ -10,7 +10,9 @@ from quart import Response, current_app, request
 
 from ... import extensions
 from ...repository.users import User, select_user_by_email
+from ...security_log import log_event
 from ...services import throttle
+from ...services.audit import Event
 
 # A device cookie outlives sessions and logging out: a year after the last login it gave.
 DEVICE_COOKIE_LIFETIME = timedelta(days=365)
@@ -26,6 +28,8 @@ async def counted(email: str, check: Awaitable[T], *, wrong: Callable[[T], bool]
         if refusal is not None:
             if hasattr(check, "close"):
                 check.close()  # never started: say so, rather than leave it unawaited
+            if refusal.first:
+                await log_event(Event.LOGIN_REFUSED, email=email)
             raise throttle.TooManyAttempts(refusal)
         outcome = await check
         if wrong(outcome):

@@ -10,7 +10,6 @@ from quart_auth import Unauthorized
 
 from ... import extensions
 from ...fastpaths.rendering import render
-from ...forms import Form
 from ...repository.users import User, select_user_by_email
 from ...security import safe_redirect_target
 from ...security_log import log_event
@@ -34,8 +33,9 @@ async def register() -> ResponseReturnValue:
     if await form.validate_on_submit():
         refusal = await extensions.throttle().sign_up(request.remote_addr)
         if refusal is not None:
-            await log_event(Event.LOGIN_REFUSED, email=form.email.data, detail={"limit": "sign-ups"})
-            return await _refused("auth/register.html", form, refusal)
+            if refusal.first:
+                await log_event(Event.LOGIN_REFUSED, email=form.email.data, detail={"limit": "sign-ups"})
+            raise throttle.TooManyAttempts(refusal)
         try:
             user = await users.register(
                 extensions.database(),
@@ -67,8 +67,9 @@ async def login() -> ResponseReturnValue:
         attempt = await attempts.login_attempt(form.email.data)
         async with extensions.throttle().login(attempt) as refusal:
             if refusal is not None:
-                await log_event(Event.LOGIN_REFUSED, email=form.email.data)
-                return await _refused("auth/login.html", form, refusal)
+                if refusal.first:  # a flood is logged once per refusal, not per attempt
+                    await log_event(Event.LOGIN_REFUSED, email=form.email.data)
+                raise throttle.TooManyAttempts(refusal)
             user = await users.authenticate(
                 extensions.database(),
                 extensions.password_hasher(),
@@ -146,14 +147,6 @@ async def _log_failed_login(email: str) -> None:
     user = await select_user_by_email(extensions.database(), email)
     reason = "unknown email" if user is None else "account disabled" if user.is_disabled else "wrong password"
     await log_event(Event.LOGIN_FAILED, user=user, email=email, detail={"reason": reason})
-
-
-async def _refused(template: str, form: Form, refusal: throttle.Refusal) -> ResponseReturnValue:
-    """The form again, answered 429 with when to try again; nothing was checked or hashed."""
-    now = extensions.clock()()
-    await flash(refusal.message(now), "danger")
-    page = await render(template, form=form)
-    return page, 429, {"Retry-After": str(refusal.retry_after(now))}
 
 
 def _requested_path() -> str:

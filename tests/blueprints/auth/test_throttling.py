@@ -8,6 +8,8 @@ import re
 import pytest
 
 from quartauth import create_app
+from quartauth.repository.audit import select_audit_events
+from quartauth.services import passwords
 
 from ...conftest import AuthActions
 from ...helpers import PASSWORD, app_settings, page_text
@@ -78,6 +80,18 @@ async def test_the_case_or_spacing_of_the_email_does_not_dodge_the_limit(app, va
         await attacker.try_login("person@example.com", "wrong guess")
 
     assert (await attacker.try_login(variant, "wrong guess")).status_code == 429
+
+
+async def test_a_refusal_is_logged_once_however_many_attempts_it_refuses(app, database):
+    await registered(app)
+    attacker = From(app.test_client(), ATTACKER)
+    for _ in range(5):
+        await attacker.try_login("person@example.com", "wrong guess")
+    for _ in range(4):
+        assert (await attacker.try_login("person@example.com", "wrong guess")).status_code == 429
+
+    events = await select_audit_events(database, before_id=2**63 - 1, email="person@example.com", event="", limit=100)
+    assert [entry.event for entry in events].count("login_refused") == 1
 
 
 async def test_the_owners_browser_gets_in_while_another_address_is_refused(app):
@@ -186,11 +200,11 @@ async def test_a_stolen_session_cannot_guess_the_password_either(app, checks, pa
     assert checks["calls"] == before
 
 
-async def test_a_flood_of_strangers_is_turned_away_at_once_and_the_owner_goes_first(migrated_database_url):
+async def test_a_flood_of_strangers_is_turned_away_and_the_owner_gets_in(migrated_database_url, monkeypatch):
+    monkeypatch.setattr(passwords, "MAX_HASH_WAIT_SECONDS", 0.01)
     app = create_app(app_settings(migrated_database_url, HASH_THREADS=1, BCRYPT_ROUNDS=8))
     async with app.test_app():
         owner = await registered(app)
-        app.extensions["quartauth.password_hasher"].queue.seconds_per_hash = 1.0  # a line of 2 strangers
         strangers = [From(app.test_client(), {"client": (f"203.0.113.{n}", 40000)}) for n in range(12)]
         tokens = [await stranger.csrf_token("/login") for stranger in strangers]
         owner_token = await owner.csrf_token("/login")
