@@ -11,12 +11,29 @@ async def insert_throttle_event(db: Executor, bucket: str, key: str, at: datetim
     await db.execute("throttle/insert_throttle_event", bucket=bucket, key=key, at=at)
 
 
-async def select_recent_throttle_events(db: Executor, bucket: str, key: str, since: datetime, limit: int) -> list[datetime]:
-    """When the latest events of ``bucket``'s ``key`` since ``since`` happened, newest first."""
+async def insert_throttle_events_of_keys(db: Executor, keys: list[tuple[str, str]], at: datetime) -> None:
+    """One event for each of exactly three (bucket, key) pairs."""
+    await db.execute("throttle/insert_throttle_events_of_keys", at=at, **_numbered(keys, ("bucket", "key")))
+
+
+async def select_recent_throttle_events_of_keys(
+    db: Executor, keys: list[tuple[str, str, int]], since: datetime
+) -> list[list[datetime]]:
+    """For each of one to three (bucket, key, limit): when its latest events since ``since``
+    happened, newest first, at most ``limit`` of them."""
+    padded = keys + [("", "", 0)] * (3 - len(keys))  # a limit of 0 reads nothing
     rows = await db.fetch_all(
-        "throttle/select_recent_throttle_events", bucket=bucket, key=key, since=since, limit=limit
+        "throttle/select_recent_throttle_events_of_keys", since=since, **_numbered(padded, ("bucket", "key", "limit"))
     )
-    return [row["at"] for row in rows]
+    events: list[list[datetime]] = [[] for _ in keys]
+    for row in rows:
+        events[row["slot"] - 1].append(row["at"])
+    return events
+
+
+def _numbered(rows: list[tuple], names: tuple[str, ...]) -> dict[str, object]:  # type: ignore[type-arg]
+    # [("address", "k")] and ("bucket", "key") -> {"bucket1": "address", "key1": "k"}
+    return {f"{name}{number}": value for number, row in enumerate(rows, start=1) for name, value in zip(names, row)}
 
 
 async def delete_throttle_events_before(db: Executor, before: datetime) -> int:

@@ -30,7 +30,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..db import Database
-from ..repository.throttle import delete_throttle_events_before, insert_throttle_event, select_recent_throttle_events
+from ..repository.throttle import (
+    delete_throttle_events_before,
+    insert_throttle_event,
+    insert_throttle_events_of_keys,
+    select_recent_throttle_events_of_keys,
+)
 from .sessions import Clock
 
 # How long events are kept: the longest any rule looks back.
@@ -148,9 +153,12 @@ class Throttle:
             yield await self._refusal(keys)  # again: what the attempts before it recorded
 
     async def failed(self, attempt: LoginAttempt) -> None:
-        now = self._clock()
-        for rule, key in attempt.keys(self.rules):
-            await insert_throttle_event(self._db, rule.bucket, key, now)
+        now, keys = self._clock(), attempt.keys(self.rules)
+        if len(keys) == 3:
+            await insert_throttle_events_of_keys(self._db, [(rule.bucket, key) for rule, key in keys], now)
+        else:
+            for rule, key in keys:
+                await insert_throttle_event(self._db, rule.bucket, key, now)
 
     async def sign_up(self, client_address: str | None) -> Refusal | None:
         """The refusal of a sign-up from ``client_address``, or None; a sign-up not refused
@@ -165,8 +173,10 @@ class Throttle:
     async def _refusal(self, keys: list[tuple[Rule, str]], template: str = REFUSAL_MESSAGE) -> Refusal | None:
         now = self._clock()
         latest, refused_key = None, ""
-        for rule, key in keys:
-            events = await select_recent_throttle_events(self._db, rule.bucket, key, now - MEMORY, limit=rule.limit * 8)
+        recent = await select_recent_throttle_events_of_keys(
+            self._db, [(rule.bucket, key, rule.limit * 8) for rule, key in keys], now - MEMORY
+        )
+        for (rule, key), events in zip(keys, recent):
             until = rule.refused_until(events)
             if until is not None and until > now and (latest is None or until > latest):
                 latest, refused_key = until, f"{rule.bucket}:{key}"
