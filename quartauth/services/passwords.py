@@ -48,18 +48,20 @@ MIN_GUESS_SCORE = 3
 GUESS_WINDOW = 64
 UNREADABLE = "\ufffd"  # what the form decoder leaves for bytes that are not UTF-8
 
-# Hash threads for browsers the account does not know run at a lower priority, so that pages
-# stay fast while logins pour in. At 3 the split is about even: each worker's two threads
-# weigh together about as much as its event loop, so logins keep half the CPU and pages the
-# other half. (At 10 the loop took nine tenths, and logins starved under page load.)
-_HASH_THREAD_NICENESS = 3
+# Hash threads run at the normal priority, as the event loop does: under page load, logins
+# keep their share of the CPU (at a lower priority they starved, at 1 login/s of 9), and
+# pages keep theirs. During a flood, strangers' guesses are checked on one thread at nearly
+# the lowest priority instead: they get only the CPU that pages and owners leave.
+_FLOOD_THREAD_NICENESS = 15
 # The longest a password check from an unknown browser waits for its turn at the hash
 # threads; then it is turned away (a 503), so the line never holds more than this much
 # hashing. It waits rather than being answered at once because a flood answered at once
 # comes straight back, and its answers would take the event loop from everyone else.
 MAX_HASH_WAIT_SECONDS = 2.0
-# After a stranger was last turned away, how long strangers keep hashing one at a time.
+# A flood: strangers are being turned away (and for this long after the last one was), or
+# more than this many wait per hash thread (so that a flood is met before anyone waited 2 s).
 FLOOD_MEMORY_SECONDS = 10.0
+FLOOD_LINE_PER_THREAD = 4
 
 
 class HashingBusy(Exception):
@@ -83,7 +85,11 @@ class HashQueue:
 
     @property
     def flooded(self) -> bool:
-        return time.monotonic() - self._turned_away_at < FLOOD_MEMORY_SECONDS
+        """Strangers were turned away lately, or more of them wait than can be checked soon."""
+        return (
+            len(self._others) > FLOOD_LINE_PER_THREAD * self._threads
+            or time.monotonic() - self._turned_away_at < FLOOD_MEMORY_SECONDS
+        )
 
     @asynccontextmanager
     async def turn(self, *, trusted: bool) -> AsyncIterator[None]:
@@ -188,8 +194,9 @@ class PasswordHasher:
 
     def __init__(self, rounds: int, threads: int) -> None:
         self.rounds = rounds
-        self._executor = ThreadPoolExecutor(
-            max_workers=threads, thread_name_prefix="bcrypt", initializer=_lower_priority
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bcrypt")
+        self._flood_executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="bcrypt-flood", initializer=_lower_priority, initargs=(_FLOOD_THREAD_NICENESS,)
         )
         self._trusted_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bcrypt-trusted")
         self._trusted_lane = asyncio.Lock()
@@ -240,6 +247,7 @@ class PasswordHasher:
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
         self._trusted_executor.shutdown(wait=False, cancel_futures=True)
+        self._flood_executor.shutdown(wait=False, cancel_futures=True)
 
     async def _run(self, function, *args, trusted: bool = False):  # type: ignore[no-untyped-def]
         loop = asyncio.get_running_loop()
@@ -247,7 +255,8 @@ class PasswordHasher:
             async with self._trusted_lane:
                 return await loop.run_in_executor(self._trusted_executor, function, *args)
         async with self.queue.turn(trusted=trusted):
-            return await loop.run_in_executor(self._executor, function, *args)
+            executor = self._flood_executor if self.queue.flooded and not trusted else self._executor
+            return await loop.run_in_executor(executor, function, *args)
 
     def _hash_now(self, password: str) -> str:
         hashed = bcrypt.hashpw(_prehash(password), bcrypt.gensalt(self.rounds))
@@ -280,9 +289,9 @@ def _bcrypt_rounds(hashed: str) -> int | None:
     return int(parts[2])
 
 
-def _lower_priority() -> None:
+def _lower_priority(niceness: int) -> None:
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _HASH_THREAD_NICENESS)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
     except (AttributeError, OSError):  # not Linux, or not allowed: run at normal priority
         pass
 
