@@ -11,6 +11,7 @@ from quart import Quart
 from . import csrf, extensions, fastpaths, security, signed_in, site
 from .proxies import TrustedProxies
 from .blueprints import account, admin, auth, core, errors
+from .blueprints.auth import attempts
 from .config import load_config
 from .db import connect, migrations
 from .services import browsers
@@ -40,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     app.asgi_app = TrustedProxies(app.asgi_app, config["TRUSTED_PROXIES"])  # type: ignore[method-assign,assignment]
     site.init_app(app)  # first: a forged Host or plain HTTP goes no further
     site.warn_at_start_up(config)
+    attempts.init_app(app)  # before the CSRF check: a flood waits before its forms are read
     csrf.init_app(app)
     signed_in.init_app(app)
     security.init_app(app)

@@ -2,16 +2,17 @@
 whether this browser's device cookie vouches for it; and the device cookie itself."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
-from quart import Response, current_app, request
+from quart import Quart, Response, current_app, g, request
 
 from ... import extensions
 from ...repository.users import User, select_user_by_email
 from ...security_log import log_event
-from ...services import throttle
+from ...services import passwords, throttle
 from ...services.audit import Event
 
 # A device cookie outlives sessions and logging out: a year after the last login it gave.
@@ -46,6 +47,50 @@ async def login_attempt(email: str) -> throttle.LoginAttempt:
         user = await select_user_by_email(extensions.database(), email)
         device = extensions.device_proofs().nonce_for(proof, user.id) if user else None
     return throttle.LoginAttempt(client_address=request.remote_addr, email=email, device=device)
+
+
+class StrangersLine:
+    """How many login posts from browsers without a device cookie this worker works on at
+    once: ``per_thread`` per hash thread. The others wait here, before their form is even
+    read, and after ``MAX_HASH_WAIT_SECONDS`` are turned away (``HashingBusy``, a 503).
+
+    A flood of guesses thus costs the event loop little while it waits, and pages and
+    owners (whose browsers carry the cookie, and skip the line) keep their turns; without
+    it, two hundred guesses arriving at once would each be parsed, checked against the
+    limits and looked up before the first of them waited anywhere."""
+
+    def __init__(self, hash_threads: int, per_thread: int = 4) -> None:
+        self._places = asyncio.Semaphore(hash_threads * per_thread)
+
+    async def enter(self) -> None:
+        try:
+            await asyncio.wait_for(self._places.acquire(), passwords.MAX_HASH_WAIT_SECONDS)
+        except asyncio.TimeoutError:
+            raise passwords.HashingBusy() from None
+
+    def leave(self) -> None:
+        self._places.release()
+
+
+def init_app(app: Quart) -> None:
+    """Put login posts from strangers in their line; before the CSRF check, which reads the
+    form, so register this first."""
+    line = StrangersLine(app.config["HASH_THREADS"])
+
+    @app.before_request
+    async def enter_the_line() -> None:
+        if request.method == "POST" and request.endpoint == "auth.login" and not _carries_device_proof():
+            await line.enter()
+            g.in_strangers_line = True
+
+    @app.teardown_request
+    async def leave_the_line(_: BaseException | None) -> None:
+        if g.pop("in_strangers_line", False):
+            line.leave()
+
+
+def _carries_device_proof() -> bool:
+    return bool(request.cookies.get(current_app.config["DEVICE_COOKIE_NAME"]))
 
 
 def give_device_proof(response: Response, user: User) -> None:

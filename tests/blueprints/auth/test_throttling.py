@@ -9,6 +9,7 @@ import pytest
 
 from quartauth import create_app
 from quartauth.repository.audit import select_audit_events
+from quartauth.blueprints.auth import attempts
 from quartauth.services import passwords
 
 from ...conftest import AuthActions
@@ -223,3 +224,15 @@ async def test_a_flood_of_strangers_is_turned_away_and_the_owner_gets_in(migrate
     busy = [answer for answer in answers if answer.status_code == 503]
     assert busy and all(answer.headers["Retry-After"] for answer in busy)
     assert {answer.status_code for answer in answers} <= {200, 503}
+
+
+async def test_strangers_beyond_the_line_wait_before_their_form_is_read_then_are_turned_away(monkeypatch):
+    monkeypatch.setattr(passwords, "MAX_HASH_WAIT_SECONDS", 0.05)
+    line = attempts.StrangersLine(hash_threads=1, per_thread=2)
+    await line.enter()
+    await line.enter()
+
+    with pytest.raises(passwords.HashingBusy):
+        await line.enter()  # both places taken for longer than it may wait
+    line.leave()
+    await line.enter()  # a place freed: the next one goes on at once
