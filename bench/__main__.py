@@ -59,6 +59,7 @@ class DialectResult:
     baseline: wrk.Load
     pages: wrk.Load
     logins: wrk.Load
+    sign_ups: wrk.Load
     mixed_pages: wrk.Load
     mixed_logins: wrk.Load
     login_latency_small: wrk.Load
@@ -73,7 +74,7 @@ class DialectResult:
     @property
     def failures(self) -> int:
         loads = (
-            self.baseline, self.pages, self.logins, self.mixed_pages, self.mixed_logins,
+            self.baseline, self.pages, self.logins, self.sign_ups, self.mixed_pages, self.mixed_logins,
             self.login_latency_small, self.login_latency_large, self.admin_search,
         )
         # Under attack, turning logins away (503) is the design: row 11 counts its own.
@@ -113,6 +114,14 @@ def write_login_forms(port: int, path: Path) -> Path:
         body = urlencode({"csrf_token": token, "email": seed.email_of(number), "password": seed.PASSWORD})
         lines.append(f"{browser.cookie_header()}\t{body}\n")
     path.write_text("".join(lines))
+    return path
+
+
+def write_sign_up_browsers(port: int, path: Path) -> Path:
+    """Lines of "cookie<TAB>CSRF token": browsers on the sign-up page."""
+    browsers = [Browser(port) for _ in range(LOGIN_IDENTITIES)]
+    tokens = [browser.csrf_token("/register") for browser in browsers]
+    path.write_text("".join(f"{browser.cookie_header()}\t{token}\n" for browser, token in zip(browsers, tokens)))
     return path
 
 
@@ -173,6 +182,12 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
         print(f"[{name}] logins at saturation", flush=True)
         logins = wrk.run(login_url, "login.lua", forms, connections=LOGIN_CONNECTIONS, seconds=LOGIN_SECONDS)
 
+        print(f"[{name}] sign-ups at saturation, each queueing its verification mail", flush=True)
+        sign_up_browsers = str(write_sign_up_browsers(server.port, workdir / f"{name}-sign-ups.tsv"))
+        sign_ups = wrk.run(
+            server.url("/register"), "sign_up.lua", sign_up_browsers, connections=LOGIN_CONNECTIONS, seconds=LOGIN_SECONDS
+        )
+
         print(f"[{name}] pages while logins saturate the CPU", flush=True)
         login_load = wrk.start(login_url, "login.lua", forms, connections=LOGIN_CONNECTIONS, seconds=MIXED_SECONDS)
         page_load = wrk.start(home_url, "signed_in.lua", cookies, connections=MIXED_PAGE_CONNECTIONS, seconds=MIXED_SECONDS)
@@ -203,7 +218,7 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
 
         memory = worker_memory_mb(server)
     return DialectResult(
-        name, baseline, pages, logins, mixed_pages, mixed_logins, latency_small, latency_large, memory,
+        name, baseline, pages, logins, sign_ups, mixed_pages, mixed_logins, latency_small, latency_large, memory,
         balance_direct, balance_nginx, admin_search,
         _plan_verdict(name, url, search_plan), under_attack,
     )

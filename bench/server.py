@@ -34,6 +34,10 @@ def bench_server(
         "TRUSTED_PROXIES": "127.0.0.1",
         "ALLOWED_HOSTS": f"127.0.0.1:{nginx_port}",
         "BENCH_BASELINE_FILE": str(baseline_file),
+        # The sign-up phase signs up from one address, as no single person would.
+        "SIGN_UPS_PER_ADDRESS": "100000000",
+        # Mail (sign-in notices) goes to .eml files there, not into the checkout.
+        "INSTANCE_PATH": str(log_file.parent / "instance"),
     }
     server = LiveServer(
         environment, log_file, app="bench.app:create_bench_app()", cwd=ROOT, probe_headers=PROXY_HEADERS,

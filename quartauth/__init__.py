@@ -10,7 +10,7 @@ from quart import Quart
 
 from . import csrf, extensions, fastpaths, security, signed_in, site
 from .proxies import TrustedProxies
-from .blueprints import account, admin, auth, core, errors
+from .blueprints import account, admin, auth, core, email, errors
 from .blueprints.auth import attempts
 from .config import load_config
 from .db import connect, migrations
@@ -48,6 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(core.blueprint)
     app.register_blueprint(account.blueprint)
+    app.register_blueprint(email.blueprint)
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(errors.blueprint)
     fastpaths.install(app)
@@ -62,9 +63,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
             await database.close()
             names = ", ".join(migration.label for migration in pending)
             raise SchemaOutOfDate(f"The database schema is out of date; run `quartauth migrate` (pending: {names}).")
+        if delivery := extensions.delivery(app):
+            delivery.start()
 
     @app.after_serving
     async def stop() -> None:
+        if delivery := extensions.delivery(app):
+            await delivery.stop()
         await database.close()
         hasher.close()
 

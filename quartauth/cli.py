@@ -1,4 +1,4 @@
-"""The ``quartauth`` command: ``migrate``, ``serve``, ``prune``, ``create-admin`` and ``users``."""
+"""The ``quartauth`` command: ``migrate``, ``serve``, ``prune``, ``send-mail``, ``create-admin`` and ``users``."""
 from __future__ import annotations
 
 import asyncio
@@ -10,10 +10,10 @@ from typing import NoReturn
 
 import click
 
-from . import __version__, serving, site
+from . import __version__, extensions, serving, site
 from .config import ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from .services import admin, audit, passwords, sessions, throttle, users
+from .services import admin, audit, delivery, passwords, sessions, throttle, tokens, users
 from .services.emails import InvalidEmail, normalize_email
 from .repository.users import User
 from .services.breaches import BreachedPasswords
@@ -36,8 +36,9 @@ def migrate(status: bool) -> None:
 @main.command()
 def prune() -> None:
     """Delete ended sessions (past their latest end or idle too long), the counts of failed
-    logins and sign-ups that no limit looks at any more, and security log events older than
-    AUDIT_RETENTION_DAYS.
+    logins and sign-ups that no limit looks at any more, security log events older than
+    AUDIT_RETENTION_DAYS, expired mailed links, and mail delivered more than
+    OUTBOX_RETENTION_DAYS ago.
 
     Sign-ins sweep their own user's ended sessions already; this is for a timer that wants
     the tables tidy, for example daily.
@@ -53,8 +54,32 @@ def prune() -> None:
         retention = timedelta(days=load_config()["AUDIT_RETENTION_DAYS"])
         expired = await audit.prune(database, now, retention)
         click.echo(f"deleted {expired} security log event{'' if expired == 1 else 's'} older than {retention.days} days")
+        links = await tokens.prune(database, now)
+        click.echo(f"deleted {links} expired link{'' if links == 1 else 's'}")
+        kept = timedelta(days=load_config()["OUTBOX_RETENTION_DAYS"])
+        sent = await delivery.prune(database, now, kept)
+        click.echo(f"deleted {sent} message{'' if sent == 1 else 's'} delivered more than {kept.days} days ago")
 
     _run_with_database(delete)
+
+
+@main.command("send-mail")
+def send_mail() -> None:
+    """Deliver the mail waiting in the outbox once, and exit: for deployments that prefer a
+    separate job to the delivery task each app process runs. Exits 1 when the mail server
+    could not take everything."""
+    config = load_config()
+    transport = extensions.mail_transport({**config, "TESTING": False})
+
+    async def deliver(database: Database) -> None:
+        await _require_current_schema(database)
+        sent = await delivery.deliver_due(database, transport, config["MAIL_FROM"], sessions.utc_now())
+        click.echo(f"delivered {sent} message{'' if sent == 1 else 's'}")
+        waiting = await delivery.waiting(database)
+        if waiting:
+            raise click.ClickException(f"{waiting} message{'' if waiting == 1 else 's'} could not be delivered yet; they wait in the outbox")
+
+    _run_with_database(deliver)
 
 
 @main.command()

@@ -18,6 +18,11 @@
 | AUDIT_RETENTION_DAYS       | 365: how long the security log keeps events (quartauth prune) |
 | BREACHED_PASSWORD_CHECK    | false: ask Pwned Passwords (k-anonymity) whether a new password was breached |
 | PWNED_PASSWORDS_URL        | https://api.pwnedpasswords.com/range/ |
+| SMTP_URL           | none: each mail is written to instance/outbox/*.eml (under test: kept in the outbox) |
+| MAIL_FROM          | quartauth <no-reply@PUBLIC_URL's host>          |
+| OUTBOX_RETENTION_DAYS | 30: how long delivered mail is kept (quartauth prune) |
+| REQUIRE_VERIFIED_EMAIL | false: true keeps unverified accounts out of signed-in pages |
+| NOTIFY_PASSWORD_CHANGED, NOTIFY_PASSWORD_RESET, NOTIFY_EMAIL_CHANGED, NOTIFY_ACCOUNT_DELETED, NOTIFY_NEW_SIGN_IN | true: each security notice by mail |
 | BCRYPT_ROUNDS      | 12                                             |
 | HASH_THREADS       | the number of CPUs                             |
 | DATABASE_POOL_SIZE | 10 (Postgres), 4 (SQLite)                      |
@@ -42,6 +47,11 @@ MIN_SECRET_KEY_LENGTH = 32
 MIN_SECRET_KEY_DISTINCT_CHARACTERS = 10
 MAKE_A_SECRET_KEY = 'make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
 DEFAULT_INSTANCE_FOLDER = "instance"
+# Where links in mail point when PUBLIC_URL is not set (development: `make run`).
+DEVELOPMENT_URL = "http://127.0.0.1:5000"
+NOTICE_SETTINGS = (
+    "NOTIFY_PASSWORD_CHANGED", "NOTIFY_PASSWORD_RESET", "NOTIFY_EMAIL_CHANGED", "NOTIFY_ACCOUNT_DELETED", "NOTIFY_NEW_SIGN_IN",
+)
 
 DEFAULTS: dict[str, Any] = {
     "QUARTAUTH_ENV": "development",
@@ -63,6 +73,11 @@ DEFAULTS: dict[str, Any] = {
     "AUDIT_RETENTION_DAYS": 365,
     "BREACHED_PASSWORD_CHECK": "false",
     "PWNED_PASSWORDS_URL": "https://api.pwnedpasswords.com/range/",
+    "SMTP_URL": None,
+    "MAIL_FROM": None,
+    "OUTBOX_RETENTION_DAYS": 30,
+    "REQUIRE_VERIFIED_EMAIL": "false",
+    **{name: "true" for name in NOTICE_SETTINGS},
     "REMEMBER_LIFETIME": timedelta(days=30),
     "REMEMBER_IDLE": timedelta(days=7),
     # Forms carry an email and passwords: anything larger is not a person using them.
@@ -115,6 +130,11 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             name: _integer(name, setting(name), 1, 100_000)
             for name in ("LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_PAIR", "LOGIN_FAILURES_PER_ACCOUNT", "SIGN_UPS_PER_ADDRESS")
         },
+        SMTP_URL=_smtp_url(setting("SMTP_URL")),
+        MAIL_FROM=setting("MAIL_FROM") or f"quartauth <no-reply@{urlsplit(public_url or DEVELOPMENT_URL).hostname}>",
+        OUTBOX_RETENTION_DAYS=_integer("OUTBOX_RETENTION_DAYS", setting("OUTBOX_RETENTION_DAYS"), 1, 100 * 365),
+        REQUIRE_VERIFIED_EMAIL=_boolean("REQUIRE_VERIFIED_EMAIL", setting("REQUIRE_VERIFIED_EMAIL")),
+        **{name: _boolean(name, setting(name)) for name in NOTICE_SETTINGS},
         TESTING=environment == "testing",
     )
     pool_size = setting("DATABASE_POOL_SIZE")
@@ -178,6 +198,19 @@ def _check_secret_key(key: str) -> None:
             "SECRET_KEY does not look random (too few different characters, or a short pattern "
             f"repeated): anyone could guess it ({MAKE_A_SECRET_KEY})."
         )
+
+
+def _smtp_url(configured: str | None) -> str | None:
+    if not configured:
+        return None
+    parts = urlsplit(configured)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError("SMTP_URL must look like smtp://host:587 or smtps://user:password@host:465.")
+    try:
+        parts.port
+    except ValueError:
+        raise ConfigError("SMTP_URL's port must be a number from 1 to 65535.") from None
+    return configured
 
 
 def _public_url(environment: str, configured: str | None) -> str | None:

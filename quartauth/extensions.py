@@ -2,18 +2,24 @@
 from __future__ import annotations
 
 from dataclasses import replace
+import logging
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from quart import Quart, current_app
 
+from .config import DEVELOPMENT_URL
 from .db import Database
 from .services.passwords import PasswordHasher
 from .services.sessions import Clock, Lifetimes, SessionLookup, utc_now
 from .services.breaches import BreachedPasswords
 from .services.devices import DeviceProofs
 from .services.throttle import Rules, Throttle
+from .services.delivery import DeliveryTask, FolderTransport, SmtpTransport, Transport
+from .services.mail import Letter, Mailer
 
+log = logging.getLogger("quartauth")
 _DATABASE = "quartauth.database"
 _PASSWORD_HASHER = "quartauth.password_hasher"
 _SESSION_LOOKUP = "quartauth.session_lookup"
@@ -22,6 +28,16 @@ _CLOCK = "quartauth.clock"
 _THROTTLE = "quartauth.throttle"
 _DEVICE_PROOFS = "quartauth.device_proofs"
 _BREACHED_PASSWORDS = "quartauth.breached_passwords"
+_MAILER = "quartauth.mailer"
+_DELIVERY = "quartauth.delivery"
+# Each security notice's setting.
+NOTICE_SETTINGS = {
+    Letter.PASSWORD_CHANGED: "NOTIFY_PASSWORD_CHANGED",
+    Letter.PASSWORD_RESET: "NOTIFY_PASSWORD_RESET",
+    Letter.EMAIL_CHANGED: "NOTIFY_EMAIL_CHANGED",
+    Letter.ACCOUNT_DELETED: "NOTIFY_ACCOUNT_DELETED",
+    Letter.NEW_SIGN_IN: "NOTIFY_NEW_SIGN_IN",
+}
 
 
 def install(app: Quart, database: Database, password_hasher: PasswordHasher) -> None:
@@ -45,6 +61,26 @@ def install(app: Quart, database: Database, password_hasher: PasswordHasher) -> 
     app.extensions[_BREACHED_PASSWORDS] = (
         BreachedPasswords(config["PWNED_PASSWORDS_URL"]) if config["BREACHED_PASSWORD_CHECK"] else None
     )
+    transport = mail_transport(config)
+    delivery_task = DeliveryTask(database, transport, config["MAIL_FROM"], clock) if transport else None
+    app.extensions[_DELIVERY] = delivery_task
+    app.extensions[_MAILER] = Mailer(
+        public_url=config["PUBLIC_URL"] or DEVELOPMENT_URL,
+        notices=frozenset(letter for letter, setting in NOTICE_SETTINGS.items() if config[setting]),
+        queued=delivery_task.wake if delivery_task else lambda: None,
+    )
+
+
+def mail_transport(config: Any) -> Transport | None:
+    """SMTP when ``SMTP_URL`` is set; otherwise ``.eml`` files under ``instance/outbox/``
+    (None under test: mail waits in the outbox, unless a test sets ``SMTP_URL``)."""
+    if config["SMTP_URL"]:
+        return SmtpTransport(config["SMTP_URL"])
+    if config["TESTING"]:
+        return None
+    if config["QUARTAUTH_ENV"] == "production":
+        log.warning("Production with no SMTP_URL: mail is written to files under instance/outbox/, and nobody gets it.")
+    return FolderTransport(Path(config["INSTANCE_PATH"]) / "outbox")
 
 
 def _rules(config: Any) -> Rules:
@@ -84,6 +120,15 @@ def throttle() -> Throttle:
 
 def device_proofs() -> DeviceProofs:
     return current_app.extensions[_DEVICE_PROOFS]
+
+
+def mailer() -> Mailer:
+    return current_app.extensions[_MAILER]
+
+
+def delivery(app: Quart) -> DeliveryTask | None:
+    """The app's mail delivery task (None under test without ``SMTP_URL``)."""
+    return app.extensions[_DELIVERY]
 
 
 def breached_passwords() -> BreachedPasswords | None:

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from quart import Quart, g, request
+from quart import Quart, current_app, g, request
 from quart_auth import Action, AuthUser, QuartAuth, Unauthorized, current_user, login_user, logout_user
 
 from . import csrf, extensions
@@ -20,6 +20,15 @@ from .services.sessions import SignedIn
 P = ParamSpec("P")
 R = TypeVar("R")
 _SIGNED_IN = "quartauth_signed_in"
+
+
+# What someone who has not confirmed their address may still do when REQUIRE_VERIFIED_EMAIL
+# is on: confirm it (or ask for another link), and log out.
+OPEN_TO_UNVERIFIED = frozenset({"auth.confirm_logout", "auth.logout", "email.resend_page", "email.resend_verification"})
+
+
+class EmailNotVerified(Exception):
+    """REQUIRE_VERIFIED_EMAIL is on, and the signed-in person has not confirmed the address."""
 
 
 class SessionCookie(AuthUser):
@@ -47,6 +56,12 @@ def signed_in_required(view: Callable[Concatenate[SignedIn, P], Awaitable[R]]) -
         signed_in = current_sign_in()
         if signed_in is None:
             raise Unauthorized()
+        if (
+            not signed_in.user.is_verified
+            and current_app.config["REQUIRE_VERIFIED_EMAIL"]
+            and request.endpoint not in OPEN_TO_UNVERIFIED
+        ):
+            raise EmailNotVerified()
         return await view(signed_in, *args, **kwargs)
 
     return guarded

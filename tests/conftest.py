@@ -22,6 +22,7 @@ from quartauth.db import Database, connect, migrations
 from quartauth.testing import throwaway_postgres
 
 from .helpers import PASSWORD, Clock, app_settings, csrf_token_in
+from .mailbox import Mailbox
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -140,3 +141,23 @@ class AuthActions:
 @pytest.fixture
 def auth(client: QuartClient) -> AuthActions:
     return AuthActions(client)
+
+
+# --- mail ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1, keeping what it receives."""
+    box = Mailbox()
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+async def mail_app(migrated_database_url: str, mailbox: Mailbox, clock: Clock) -> AsyncIterator[Quart]:
+    """The app, living by the test's ``clock``, delivering its mail to ``mailbox``."""
+    app = create_app(app_settings(migrated_database_url, CLOCK=clock, SMTP_URL=mailbox.url, PUBLIC_URL="http://localhost"))
+    async with app.test_app():
+        yield app

@@ -16,6 +16,7 @@ class User:
     is_admin: bool
     created_at: datetime
     disabled_at: datetime | None = None  # an admin disabled the user: no sign-in, no session
+    email_verified_at: datetime | None = None  # when a link mailed to the address was opened
 
     @classmethod
     def from_row(cls, row: Row) -> User:
@@ -26,7 +27,12 @@ class User:
             is_admin=bool(row["is_admin"]),
             created_at=row["created_at"],
             disabled_at=row["disabled_at"],
+            email_verified_at=row["email_verified_at"],
         )
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_disabled(self) -> bool:
@@ -96,6 +102,15 @@ async def select_user_by_id(db: Executor, user_id: int) -> User | None:
 
 async def update_user_password_hash(db: Executor, user_id: int, password_hash: str) -> None:
     await db.execute("users/update_user_password_hash", id=user_id, password_hash=password_hash)
+
+
+async def update_user_email_verified_at(db: Executor, user_id: int, verified_at: datetime) -> None:
+    await db.execute("users/update_user_email_verified_at", id=user_id, verified_at=verified_at)
+
+
+async def update_user_email(db: Executor, user_id: int, email: str, verified_at: datetime) -> None:
+    """Raises ``UniqueViolation`` when another account has ``email`` by now."""
+    await db.execute("users/update_user_email", id=user_id, email=email, verified_at=verified_at)
 
 
 async def count_users(db: Executor) -> int:

@@ -35,6 +35,12 @@ class Event(StrEnum):
     ADMIN_MADE = "admin_made"
     ADMIN_REMOVED = "admin_removed"
     LOGGED_OUT_EVERYWHERE = "logged_out_everywhere"
+    VERIFICATION_SENT = "verification_sent"
+    EMAIL_VERIFIED = "email_verified"
+    RESET_ASKED = "reset_asked"
+    PASSWORD_RESET = "password_reset"
+    EMAIL_CHANGE_ASKED = "email_change_asked"
+    EMAIL_CHANGED = "email_changed"
 
 
 
@@ -53,6 +59,12 @@ LABELS = {
     Event.ADMIN_MADE: "Made an admin",
     Event.ADMIN_REMOVED: "Admin rights removed",
     Event.LOGGED_OUT_EVERYWHERE: "Logged out everywhere by an admin",
+    Event.VERIFICATION_SENT: "Asked for a new link to confirm the email address",
+    Event.EMAIL_VERIFIED: "Confirmed the email address",
+    Event.RESET_ASKED: "Asked for a link to reset the password",
+    Event.PASSWORD_RESET: "Reset the password",
+    Event.EMAIL_CHANGE_ASKED: "Asked to change the email address",
+    Event.EMAIL_CHANGED: "Changed the email address",
 }
 
 

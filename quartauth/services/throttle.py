@@ -45,6 +45,7 @@ MEMORY = timedelta(hours=1)
 REMEMBERED_REFUSALS = 10_000
 REFUSAL_MESSAGE = "Too many failed attempts. Try again in {minutes} minute{s}."
 SIGN_UP_REFUSAL_MESSAGE = "Too many sign-ups from your network. Try again in {minutes} minute{s}."
+MAIL_REFUSAL_MESSAGE = "Too many emails asked for. Try again in {minutes} minute{s}."
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ class Rules:
     # A browser that logged in to the account before: spared the limits above, held to its own.
     device: Rule = Rule("device", 10, timedelta(minutes=15))
     sign_up: Rule = Rule("sign_up", 10, timedelta(hours=1))
+    # Mail someone asks for (a reset link, another verify link): per address, per account.
+    mail_address: Rule = Rule("mail_address", 10, timedelta(hours=1))
+    mail_account: Rule = Rule("mail_account", 1, timedelta(minutes=1))
 
 
 @dataclass(frozen=True)
@@ -163,11 +167,26 @@ class Throttle:
     async def sign_up(self, client_address: str | None) -> Refusal | None:
         """The refusal of a sign-up from ``client_address``, or None; a sign-up not refused
         counts at once, before its password is hashed."""
-        key = network_of(client_address)
-        async with self._gate.holding([f"{self.rules.sign_up.bucket}:{key}"]):
-            refusal = await self._refusal([(self.rules.sign_up, key)], SIGN_UP_REFUSAL_MESSAGE)
+        return await self._admit([(self.rules.sign_up, network_of(client_address))], SIGN_UP_REFUSAL_MESSAGE)
+
+    async def mail(self, client_address: str | None, email: str | None) -> Refusal | None:
+        """The refusal of mail asked for from ``client_address`` (None: not counted by
+        address) to ``email``'s account (None: not counted by account), or None; mail not
+        refused counts at once."""
+        keys = []
+        if client_address is not None:
+            keys.append((self.rules.mail_address, network_of(client_address)))
+        if email is not None:
+            keys.append((self.rules.mail_account, _digest(email)))
+        return await self._admit(keys, MAIL_REFUSAL_MESSAGE)
+
+    async def _admit(self, keys: list[tuple[Rule, str]], template: str) -> Refusal | None:
+        async with self._gate.holding([f"{rule.bucket}:{key}" for rule, key in keys]):
+            refusal = await self._refusal(keys, template)
             if refusal is None:
-                await insert_throttle_event(self._db, self.rules.sign_up.bucket, key, self._clock())
+                now = self._clock()
+                for rule, key in keys:
+                    await insert_throttle_event(self._db, rule.bucket, key, now)
         return refusal
 
     async def _refusal(self, keys: list[tuple[Rule, str]], template: str = REFUSAL_MESSAGE) -> Refusal | None:

@@ -1,6 +1,7 @@
 """Users: creating one, checking who someone is, and what people do with their own account."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 
@@ -8,7 +9,11 @@ from ..db import Database, UniqueViolation
 from ..repository.sessions import delete_other_sessions_of_user
 from ..repository.users import User, delete_user, insert_user, select_user_by_email, update_user_password_hash
 from .admin import Refused, keep_another_admin
+from . import tokens
+from .email_flows import send_verification
+from .mail import Letter, Mailer
 from .passwords import PasswordHasher
+from .tokens import Purpose
 from .sessions import SignedIn, note_reauthentication, renew_token
 
 EMAIL_TAKEN_MESSAGE = "Email already registered"
@@ -22,52 +27,79 @@ class EmailTaken(Exception):
 
 
 async def register(
-    db: Database, hasher: PasswordHasher, *, email: str, password: str, is_admin: bool = False
+    db: Database,
+    hasher: PasswordHasher,
+    *,
+    email: str,
+    password: str,
+    is_admin: bool = False,
+    mailer: Mailer | None = None,
+    now: datetime | None = None,
 ) -> User:
-    """Create the account; ``email`` is already normalized. Raises ``EmailTaken``.
+    """Create the account; ``email`` is already normalized. Raises ``EmailTaken``. With a
+    ``mailer``, a link to verify the address is queued in the same transaction.
 
     The unique index decides a race between two sign-ups for one email, not a prior read.
     """
     password_hash = await hasher.hash(password)
+    now = now or datetime.now(UTC)
     try:
-        return await insert_user(
-            db,
-            email=email,
-            password_hash=password_hash,
-            is_admin=is_admin,
-            created_at=datetime.now(UTC),
-        )
+        async with db.transaction() as connection:
+            user = await insert_user(connection, email=email, password_hash=password_hash, is_admin=is_admin, created_at=now)
+            if mailer is not None:
+                await send_verification(connection, mailer, user, now)
     except UniqueViolation:
         raise EmailTaken(email) from None
+    return user
+
+
+@dataclass(frozen=True)
+class Authentication:
+    """What a login attempt found: ``user`` when they may sign in; otherwise whose account
+    the email names, if anyone's, and why it failed (for the security log, never the page)."""
+
+    user: User | None
+    account: User | None = None
+    failure: str | None = None
 
 
 async def authenticate(
     db: Database, hasher: PasswordHasher, *, email: str, password: str, trusted: bool = False
-) -> User | None:
-    """The user when the password is theirs and they may sign in, else None, in the same
-    time either way: a disabled user's password is checked too, and then refused.
+) -> Authentication:
+    """Whether the password is the account's and they may sign in, in the same time either
+    way: a disabled user's password is checked too, and then refused.
 
     ``trusted``: the browser is known to the account (its checks go first). Raises
-    ``HashingBusy`` when too much hashing waits already."""
+    ``HashingBusy`` when the check waited too long for its turn."""
     user = await select_user_by_email(db, email)
     if user is None:
         await hasher.verify_against_dummy(password, trusted=trusted)
-        return None
+        return Authentication(None, failure="unknown email")
     verification = await hasher.verify(password, user.password_hash, trusted=trusted)
-    if not verification.matches or user.is_disabled:
-        return None
+    if not verification.matches:
+        return Authentication(None, user, "wrong password")
+    if user.is_disabled:
+        return Authentication(None, user, "account disabled")
     if verification.needs_rehash:
         await update_user_password_hash(db, user.id, await hasher.hash(password))
-    return user
+    return Authentication(user, user)
 
 
 async def change_password(
-    db: Database, hasher: PasswordHasher, signed_in: SignedIn, *, current: str, new: str, now: datetime
+    db: Database,
+    hasher: PasswordHasher,
+    signed_in: SignedIn,
+    *,
+    current: str,
+    new: str,
+    now: datetime,
+    mailer: Mailer | None = None,
 ) -> SignedIn | None:
     """Replace the password when ``current`` is right (else None, and nothing changes).
 
     Every other session ends, since one of them may be whoever made the change necessary;
     the session in use carries on under a new token, which the caller hands to the browser.
+    Reset links stop working, and a ``mailer`` tells the address (a security notice).
     """
     if not (await hasher.verify(current, signed_in.user.password_hash)).matches:
         return None
@@ -75,8 +107,15 @@ async def change_password(
     async with db.transaction() as connection:
         await update_user_password_hash(connection, signed_in.user.id, password_hash)
         await delete_other_sessions_of_user(connection, signed_in.user.id, signed_in.session.id)
+        await tokens.forget_others(connection, signed_in.user.id, Purpose.RESET)
         renewed = await renew_token(connection, signed_in, now)
+        if mailer is not None:
+            await mailer.send(connection, Letter.PASSWORD_CHANGED, signed_in.user.email, now)
     return renewed
+
+
+async def password_is_theirs(hasher: PasswordHasher, user: User, password: str) -> bool:
+    return (await hasher.verify(password, user.password_hash)).matches
 
 
 async def reauthenticate(
@@ -93,8 +132,17 @@ class Deletion(Enum):
     WRONG_PASSWORD = "the password was not theirs"
 
 
-async def delete_account(db: Database, hasher: PasswordHasher, signed_in: SignedIn, *, password: str) -> Deletion:
-    """Delete the signed-in user and everything of theirs, when ``password`` is theirs.
+async def delete_account(
+    db: Database,
+    hasher: PasswordHasher,
+    signed_in: SignedIn,
+    *,
+    password: str,
+    mailer: Mailer | None = None,
+    now: datetime | None = None,
+) -> Deletion:
+    """Delete the signed-in user and everything of theirs, when ``password`` is theirs (a
+    ``mailer`` tells the address).
 
     Raises ``Refused`` for the last admin who can sign in.
     """
@@ -107,5 +155,7 @@ async def delete_account(db: Database, hasher: PasswordHasher, signed_in: Signed
                 await keep_another_admin(connection, user.id)
             except Refused:
                 raise Refused(LAST_ADMIN_DELETION_MESSAGE) from None
-        await delete_user(connection, user.id)  # sessions go with it (ON DELETE CASCADE)
+        await delete_user(connection, user.id)  # sessions and links go with it (ON DELETE CASCADE)
+        if mailer is not None:
+            await mailer.send(connection, Letter.ACCOUNT_DELETED, user.email, now or datetime.now(UTC))
     return Deletion.DELETED

@@ -18,11 +18,12 @@ ROUTES = [
     "/", "/register", "/login", "/logout", "/account", "/healthz", "/static/style.css", "/nowhere",
     "/confirm", "/account/password", "/account/delete", "/account/sessions/end-others", "/account/sessions/1/end",
     "/admin", "/admin/users/1", "/admin/users/1/disable", "/admin/users/1/remove-admin", "/admin/users/1/end-sessions",
+    "/forgot", "/reset/x", "/verify", "/verify/x", "/verify/resend", "/confirm-email/x", "/account/email",
 ]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 FIELDS = [
     "email", "password", "confirm", "remember", "next", "csrf_token",
-    "current_password", "new_password", "search", "start",
+    "current_password", "new_password", "new_email", "search", "start",
 ]
 COOKIES = ["quartauth_session", "quartauth_csrf", "other"]
 

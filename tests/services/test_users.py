@@ -56,7 +56,7 @@ async def test_a_disabled_user_is_refused_after_the_same_check_as_anyone(databas
 
     found = await users.authenticate(database, hasher, email="person@example.com", password=password)
 
-    assert found is None and hasher.checks == 1  # one bcrypt check, as for a wrong password
+    assert found.user is None and hasher.checks == 1  # one bcrypt check, as for a wrong password
 
 
 async def test_changing_the_password_ends_the_others_and_renews_this_token(database, hasher):
@@ -69,7 +69,7 @@ async def test_changing_the_password_ends_the_others_and_renews_this_token(datab
     assert [session.id for session in await select_sessions_of_user(database, this.user.id)] == [this.session.id]
     assert await lookup.resolve(this.token) is None and await lookup.resolve(other.token) is None
     assert (await lookup.resolve(renewed.token)).session.id == this.session.id
-    assert await users.authenticate(database, hasher, email="person@example.com", password=NEW_PASSWORD)
+    assert (await users.authenticate(database, hasher, email="person@example.com", password=NEW_PASSWORD)).user
 
 
 async def test_a_wrong_current_password_changes_nothing(database, hasher):
@@ -133,7 +133,7 @@ async def test_every_refused_login_takes_as_long_as_a_wrong_password(database):
                 started = time.perf_counter()
                 answer = await users.authenticate(database, current, email=email, password="not the password")
                 timings[kind].append(time.perf_counter() - started)
-                assert answer is None
+                assert answer.user is None
     finally:
         current.close()
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from wtforms import PasswordField
+from wtforms import EmailField, PasswordField
+from wtforms.validators import InputRequired
 
-from ...forms import Form, current_password_field, guessing_problem, new_password_field, repeat_password_field
+from ...forms import Form, NormalizedEmail, current_password_field, guessing_problem, new_password_field, repeat_password_field
+from ...services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 
 
 class ChangePasswordForm(Form):
@@ -19,3 +21,12 @@ class ChangePasswordForm(Form):
 
 class DeleteAccountForm(Form):
     password = current_password_field()
+
+
+class ChangeEmailForm(Form):
+    new_email = EmailField(
+        "New email",
+        validators=[InputRequired("New email is required."), NormalizedEmail()],
+        render_kw={"autocomplete": "email", "maxlength": EMAIL_MAX_LENGTH},
+    )
+    current_password = current_password_field("Current password")

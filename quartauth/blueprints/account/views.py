@@ -2,13 +2,13 @@
 deleting it all."""
 from __future__ import annotations
 
-from quart import Blueprint, flash, redirect, url_for
+from quart import Blueprint, flash, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 
 from ... import extensions
 from ...fastpaths.rendering import render
 from ...security_log import log_event
-from ...services import audit, sessions, users
+from ...services import audit, email_flows, sessions, throttle, users
 from ...services.admin import Refused
 from ...services.audit import Event
 from ...services.paging import MAX_ID
@@ -16,7 +16,7 @@ from ...services.sessions import SignedIn
 from ...signed_in import sign_in, sign_out, signed_in_required
 from ..auth import attempts
 from ..auth.reauthentication import WRONG_PASSWORD_MESSAGE, recent_password_required
-from .forms import ChangePasswordForm, DeleteAccountForm
+from .forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm
 
 blueprint = Blueprint("account", __name__, template_folder="templates")
 blueprint.add_app_template_global(audit.label_of, "event_label")
@@ -33,14 +33,21 @@ WRONG_CURRENT_PASSWORD = "That is not your current password."
 @blueprint.get("/account")
 @signed_in_required
 async def overview(signed_in: SignedIn) -> ResponseReturnValue:
-    return await _overview(signed_in, await ChangePasswordForm.create_form())
+    return await _overview(signed_in)
 
 
-async def _overview(signed_in: SignedIn, password_form: ChangePasswordForm) -> ResponseReturnValue:
+async def _overview(
+    signed_in: SignedIn, password_form: ChangePasswordForm | None = None, email_form: ChangeEmailForm | None = None
+) -> ResponseReturnValue:
     live = await sessions.live_sessions(extensions.database(), signed_in, extensions.clock()())
     activity = await audit.recent_events_of(extensions.database(), signed_in.user.id)
     return await render(
-        "account/overview.html", signed_in=signed_in, sessions=live, password_form=password_form, activity=activity
+        "account/overview.html",
+        signed_in=signed_in,
+        sessions=live,
+        password_form=password_form or await ChangePasswordForm.create_form(),
+        email_form=email_form or await ChangeEmailForm.create_form(),
+        activity=activity,
     )
 
 
@@ -79,6 +86,7 @@ async def change_password(signed_in: SignedIn) -> ResponseReturnValue:
                 current=form.current_password.data,
                 new=form.new_password.data,
                 now=extensions.clock()(),
+                mailer=extensions.mailer(),
             ),
             wrong=lambda outcome: outcome is None,
         )
@@ -89,7 +97,34 @@ async def change_password(signed_in: SignedIn) -> ResponseReturnValue:
             await log_event(Event.PASSWORD_CHANGED, user=signed_in.user)
             await flash("Your password was changed.", "success")
             return redirect(url_for("account.overview"))
-    return await _overview(signed_in, form)
+    return await _overview(signed_in, password_form=form)
+
+
+@blueprint.post("/account/email")
+@signed_in_required
+async def change_email(signed_in: SignedIn) -> ResponseReturnValue:
+    """Mail a link to the new address; the email changes when it is opened."""
+    form, user = await ChangeEmailForm.create_form(), signed_in.user
+    if await form.validate_on_submit():
+        new_email = form.new_email.data
+        if new_email == user.email:
+            form.new_email.errors.append("That is your email address already.")
+        elif not await attempts.counted(
+            user.email,
+            users.password_is_theirs(extensions.password_hasher(), user, form.current_password.data),
+            wrong=lambda right: not right,
+        ):
+            form.current_password.errors.append(WRONG_CURRENT_PASSWORD)
+        else:
+            refusal = await extensions.throttle().mail(request.remote_addr, user.email)
+            if refusal is not None:
+                raise throttle.TooManyAttempts(refusal)
+            await email_flows.ask_email_change(extensions.database(), extensions.mailer(), user, new_email, extensions.clock()())
+            await log_event(Event.EMAIL_CHANGE_ASKED, user=user)
+            # The same words whether or not the address has an account: the form reveals none.
+            await flash(f"We sent a link to {new_email}: your email changes when it is opened.", "success")
+            return redirect(url_for("account.overview"))
+    return await _overview(signed_in, email_form=form)
 
 
 @blueprint.route("/account/delete", methods=["GET", "POST"])
@@ -102,7 +137,12 @@ async def delete(signed_in: SignedIn) -> ResponseReturnValue:
             deletion = await attempts.counted(
                 signed_in.user.email,
                 users.delete_account(
-                    extensions.database(), extensions.password_hasher(), signed_in, password=form.password.data
+                    extensions.database(),
+                    extensions.password_hasher(),
+                    signed_in,
+                    password=form.password.data,
+                    mailer=extensions.mailer(),
+                    now=extensions.clock()(),
                 ),
                 wrong=lambda outcome: outcome is users.Deletion.WRONG_PASSWORD,
             )

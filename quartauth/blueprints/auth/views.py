@@ -10,12 +10,13 @@ from quart_auth import Unauthorized
 
 from ... import extensions
 from ...fastpaths.rendering import render
-from ...repository.users import User, select_user_by_email
+from ...repository.users import User
 from ...security import safe_redirect_target
 from ...security_log import log_event
 from ...services.audit import Event
 from ...services import sessions, throttle, users
 from ...services.browsers import describe_browser
+from ...services.mail import Letter
 from ...services.sessions import SignedIn
 from ...signed_in import current_sign_in, sign_in, sign_out, signed_in_required
 from . import attempts, reauthentication
@@ -42,11 +43,13 @@ async def register() -> ResponseReturnValue:
                 extensions.password_hasher(),
                 email=form.email.data,
                 password=form.password.data,
+                mailer=extensions.mailer(),
+                now=extensions.clock()(),
             )
         except users.EmailTaken:
             form.email.errors.append(users.EMAIL_TAKEN_MESSAGE)
         else:
-            await _start_session(user, remember=False)
+            await start_session(user, remember=False)
             await log_event(Event.SIGN_UP, user=user)
             await flash("You registered and are now logged in. Welcome!", "success")
             response = redirect(url_for("core.home"))
@@ -70,23 +73,25 @@ async def login() -> ResponseReturnValue:
                 if refusal.first:  # a flood is logged once per refusal, not per attempt
                     await log_event(Event.LOGIN_REFUSED, email=form.email.data)
                 raise throttle.TooManyAttempts(refusal)
-            user = await users.authenticate(
+            found = await users.authenticate(
                 extensions.database(),
                 extensions.password_hasher(),
                 email=form.email.data,
                 password=form.password.data,
                 trusted=attempt.device is not None,
             )
-            if user is None:
+            if found.user is None:
                 await extensions.throttle().failed(attempt)
-        if user is None:
-            await _log_failed_login(form.email.data)
+        if (user := found.user) is None:
+            # Why, for the log only: the answer is the same whatever the reason.
+            await log_event(Event.LOGIN_FAILED, user=found.account, email=form.email.data, detail={"reason": found.failure})
             await flash("Invalid email and/or password.", "danger")
         else:
-            await _start_session(user, remember=form.remember.data)
+            await start_session(user, remember=form.remember.data)
             await log_event(Event.LOGIN, user=user, detail={"known_device": attempt.device is not None})
             response = redirect(safe_redirect_target(form.next.data or request.args.get("next")))
-            if attempt.device is None:
+            if attempt.device is None:  # a browser new to the account: tell its owner
+                await _notify_new_sign_in(user)
                 attempts.give_device_proof(response, user)
             return response
     return await render("auth/login.html", form=form)
@@ -129,7 +134,7 @@ async def redirect_to_login(error: Unauthorized) -> ResponseReturnValue:
     return redirect(login_url)
 
 
-async def _start_session(user: User, *, remember: bool) -> None:
+async def start_session(user: User, *, remember: bool) -> None:
     started = await sessions.start_session(
         extensions.database(),
         user,
@@ -142,11 +147,17 @@ async def _start_session(user: User, *, remember: bool) -> None:
     sign_in(started, remember=remember)
 
 
-async def _log_failed_login(email: str) -> None:
-    """Why it failed, for the log only: the answer was the same whatever the reason."""
-    user = await select_user_by_email(extensions.database(), email)
-    reason = "unknown email" if user is None else "account disabled" if user.is_disabled else "wrong password"
-    await log_event(Event.LOGIN_FAILED, user=user, email=email, detail={"reason": reason})
+async def _notify_new_sign_in(user: User) -> None:
+    now = extensions.clock()()
+    await extensions.mailer().send(
+        extensions.database(),
+        Letter.NEW_SIGN_IN,
+        user.email,
+        now,
+        browser=await asyncio.to_thread(describe_browser, request.headers.get("User-Agent", "")),
+        client_address=request.remote_addr or "an unknown address",
+        when=f"{now:%Y-%m-%d %H:%M} UTC",
+    )
 
 
 def _requested_path() -> str:

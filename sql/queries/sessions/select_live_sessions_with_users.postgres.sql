@@ -16,7 +16,8 @@ SELECT s.token_hash,
        u.password_hash,
        u.is_admin,
        u.created_at,
-       u.disabled_at
+       u.disabled_at,
+       u.email_verified_at
   FROM sessions AS s
   JOIN users AS u ON u.id = s.user_id
  WHERE s.token_hash = ANY(:token_hashes)

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from wtforms import PasswordField
+
+from ...forms import Form, email_field, guessing_problem, new_password_field, repeat_password_field
+
+
+class ForgotForm(Form):
+    email = email_field()
+
+
+class ResetForm(Form):
+    """``email``: the account's, which the new password must not be built from."""
+
+    new_password = new_password_field("New password")
+    confirm = repeat_password_field(of="new_password")
+    email = ""
+
+    async def async_validators_new_password(self, field: PasswordField) -> None:
+        await guessing_problem(field, email=self.email)
+
+
+class ResendForm(Form):
+    """Only the CSRF token: one more link, to the signed-in person's own address."""

@@ -1,0 +1,147 @@
+"""What people reach from a link in their mail, and the forms that send such links: verify
+the address, forgot and reset the password, confirm a new address."""
+from __future__ import annotations
+
+import logging
+
+from quart import Blueprint, current_app, flash, redirect, request, url_for
+from quart.typing import ResponseReturnValue
+
+from ... import extensions
+from ...fastpaths.rendering import render
+from ...security_log import log_event
+from ...services import audit, email_flows, throttle
+from ...services.audit import Event
+from ...services.email_flows import EmailChange
+from ...services.sessions import SignedIn
+from ...signed_in import EmailNotVerified, current_sign_in, signed_in_required
+from ..auth import attempts
+from ..auth.views import start_session
+from .forms import ForgotForm, ResendForm, ResetForm
+
+blueprint = Blueprint("email", __name__, template_folder="templates")
+logger = logging.getLogger("quartauth.mail")
+
+FORGOT_ANSWER = "If that address has an account, we sent a link to reset its password."
+# A dead link's page: what it was for, and where to ask for a new one.
+DEAD_LINKS = {
+    "verify": ("This link to confirm your email address has expired or was already used.", "email.resend_page"),
+    "reset": ("This link to reset your password has expired or was already used.", "email.forgot"),
+    "change": ("This link to change your email address has expired or was already used.", "account.overview"),
+}
+
+
+@blueprint.get("/verify/<token>")
+async def verify(token: str) -> ResponseReturnValue:
+    user = await email_flows.verify(extensions.database(), token, extensions.clock()())
+    if user is None:
+        return await _dead_link("verify")
+    await log_event(Event.EMAIL_VERIFIED, user=user)
+    await flash("Your email address is verified.", "success")
+    return redirect(url_for("core.home" if current_sign_in() else "auth.login"))
+
+
+@blueprint.get("/verify")
+@signed_in_required
+async def resend_page(signed_in: SignedIn) -> ResponseReturnValue:
+    """Where a dead verify link sends people: the Resend button, or word that all is done."""
+    return await render("email/verify.html", signed_in=signed_in, form=await ResendForm.create_form())
+
+
+@blueprint.app_errorhandler(EmailNotVerified)
+async def not_verified(error: EmailNotVerified) -> ResponseReturnValue:
+    """REQUIRE_VERIFIED_EMAIL: the page says what to do instead of what was asked for."""
+    signed_in = current_sign_in()
+    return await render("email/verify.html", signed_in=signed_in, form=await ResendForm.create_form(), required=True), 403
+
+
+@blueprint.post("/verify/resend")
+@signed_in_required
+async def resend_verification(signed_in: SignedIn) -> ResponseReturnValue:
+    form = await ResendForm.create_form()
+    if not await form.validate_on_submit():  # only the CSRF token, which the app checked already
+        return redirect(url_for("email.resend_page"))
+    user = signed_in.user
+    if user.is_verified:
+        await flash("Your email address is verified already.", "info")
+        return redirect(url_for("core.home"))
+    refusal = await extensions.throttle().mail(request.remote_addr, user.email)
+    if refusal is not None:
+        raise throttle.TooManyAttempts(refusal)
+    await email_flows.resend_verification(extensions.database(), extensions.mailer(), user, extensions.clock()())
+    await log_event(Event.VERIFICATION_SENT, user=user)
+    await flash(f"We sent a new link to {user.email}.", "success")
+    return redirect(url_for("core.home"))
+
+
+@blueprint.route("/forgot", methods=["GET", "POST"])
+async def forgot() -> ResponseReturnValue:
+    form = await ForgotForm.create_form()
+    if await form.validate_on_submit():
+        refusal = await extensions.throttle().mail(request.remote_addr, None)
+        if refusal is not None:
+            raise throttle.TooManyAttempts(refusal)
+        # Everything that depends on the account happens after the answer, so the answer
+        # takes the same time whether or not there is one.
+        current_app.add_background_task(_send_reset_link, form.email.data, request.remote_addr)
+        await flash(FORGOT_ANSWER, "info")
+        return redirect(url_for("email.forgot"))
+    return await render("email/forgot.html", form=form)
+
+
+@blueprint.route("/reset/<token>", methods=["GET", "POST"])
+async def reset(token: str) -> ResponseReturnValue:
+    db, now = extensions.database(), extensions.clock()()
+    account = await email_flows.reset_link_account(db, token, now)
+    if account is None:
+        return await _dead_link("reset")
+    form = await ResetForm.create_form()
+    form.email = account.email
+    if await form.validate_on_submit():
+        user = await email_flows.reset_password(
+            db, extensions.password_hasher(), extensions.mailer(), token=token, password=form.new_password.data, now=now
+        )
+        if user is None:
+            return await _dead_link("reset")
+        await log_event(Event.PASSWORD_RESET, user=user)
+        await start_session(user, remember=False)
+        await flash("Your password was reset.", "success")
+        response = redirect(url_for("core.home"))
+        attempts.give_device_proof(response, user)
+        return response
+    return await render("email/reset.html", form=form, token=token)
+
+
+@blueprint.get("/confirm-email/<token>")
+async def confirm_email(token: str) -> ResponseReturnValue:
+    outcome = await email_flows.change_email(extensions.database(), extensions.mailer(), token, extensions.clock()())
+    if outcome.result is EmailChange.DEAD_LINK:
+        return await _dead_link("change")
+    if outcome.result is EmailChange.TAKEN:
+        return await render(
+            "email/dead_link.html",
+            message="Another account uses that address now, so your email address did not change.",
+            again=url_for("account.overview"),
+        ), 409
+    assert outcome.user is not None
+    await log_event(Event.EMAIL_CHANGED, user=outcome.user, detail={"from": outcome.old_email})
+    await flash("Your email address was changed.", "success")
+    return redirect(url_for("account.overview" if current_sign_in() else "auth.login"))
+
+
+async def _send_reset_link(email: str, client_address: str | None) -> None:
+    """After /forgot answered: a link when the address is an account's, at most one a minute."""
+    db, now = extensions.database(), extensions.clock()()
+    try:
+        if await extensions.throttle().mail(None, email) is not None:
+            return  # one went less than a minute ago; the answer said nothing either way
+        user = await email_flows.ask_reset(db, extensions.mailer(), email, now)
+        if user is not None:
+            await audit.record(db, Event.RESET_ASKED, now=now, where=audit.Where(client_address), user_id=user.id, email=user.email)
+    except Exception:  # a background task has nobody to answer: the log has to do
+        logger.exception("a link to reset a password could not be queued")
+
+
+async def _dead_link(kind: str) -> ResponseReturnValue:
+    message, again = DEAD_LINKS[kind]
+    return await render("email/dead_link.html", message=message, again=url_for(again)), 410

@@ -1,0 +1,137 @@
+"""What a mailed link proves: that someone reads the address. Verifying it, resetting a
+forgotten password, and moving an account to a new address all rest on that.
+
+Every change and the mail it causes are written in one transaction, so neither is lost
+without the other; the mail is delivered later (``delivery``), never while a page waits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from ..db import Connection, Database, UniqueViolation
+from ..repository.sessions import delete_sessions_of_user
+from ..repository.users import (
+    User,
+    select_user_by_email,
+    select_user_by_id,
+    update_user_email,
+    update_user_email_verified_at,
+    update_user_password_hash,
+)
+from . import tokens
+from .mail import Letter, Mailer
+from .passwords import PasswordHasher
+from .tokens import Purpose
+
+
+async def send_verification(db: Connection | Database, mailer: Mailer, user: User, now: datetime) -> None:
+    """Mail ``user`` a link that proves the address (an older one stops working)."""
+    token = await tokens.issue(db, user.id, Purpose.VERIFY, now)
+    await mailer.send(db, Letter.VERIFY_EMAIL, user.email, now, link=mailer.link(f"/verify/{token}"))
+
+
+async def resend_verification(db: Database, mailer: Mailer, user: User, now: datetime) -> None:
+    async with db.transaction() as connection:
+        await send_verification(connection, mailer, user, now)
+
+
+async def verify(db: Database, token: str, now: datetime) -> User | None:
+    """Mark the address the link was sent to as proven: the user, or None for a used,
+    expired or unknown link."""
+    async with db.transaction() as connection:
+        found = await tokens.take(connection, token, Purpose.VERIFY, now)
+        user = found and await select_user_by_id(connection, found.user_id)
+        if not user:
+            return None
+        if not user.is_verified:
+            await update_user_email_verified_at(connection, user.id, now)
+    return user
+
+
+async def ask_reset(db: Database, mailer: Mailer, email: str, now: datetime) -> User | None:
+    """Mail a reset link when ``email`` is an enabled account's (the older links stop
+    working); the user, or None. The caller answers the same either way."""
+    user = await select_user_by_email(db, email)
+    if user is None or user.is_disabled:
+        return None
+    async with db.transaction() as connection:
+        token = await tokens.issue(connection, user.id, Purpose.RESET, now)
+        await mailer.send(connection, Letter.RESET_PASSWORD, user.email, now, link=mailer.link(f"/reset/{token}"))
+    return user
+
+
+async def reset_link_account(db: Database, token: str, now: datetime) -> User | None:
+    """The account a working reset link is for (None: the link is dead, or the account
+    disabled)."""
+    found = await tokens.peek(db, token, Purpose.RESET, now)
+    user = found and await select_user_by_id(db, found.user_id)
+    return user if user and not user.is_disabled else None
+
+
+async def reset_password(
+    db: Database, hasher: PasswordHasher, mailer: Mailer, *, token: str, password: str, now: datetime
+) -> User | None:
+    """Give the link's account ``password`` and end every session of it: the user, or
+    None (nothing changed) for a used, expired or unknown link."""
+    if await reset_link_account(db, token, now) is None:
+        return None  # no hashing for a dead link
+    password_hash = await hasher.hash(password)
+    async with db.transaction() as connection:
+        found = await tokens.take(connection, token, Purpose.RESET, now)
+        user = found and await select_user_by_id(connection, found.user_id)
+        if not user or user.is_disabled:
+            return None
+        await update_user_password_hash(connection, user.id, password_hash)
+        await delete_sessions_of_user(connection, user.id)
+        # The link came to the address: that proves it as well as a verify link does.
+        if not user.is_verified:
+            await update_user_email_verified_at(connection, user.id, now)
+        await mailer.send(connection, Letter.PASSWORD_RESET, user.email, now)
+    return user
+
+
+async def ask_email_change(db: Database, mailer: Mailer, user: User, new_email: str, now: datetime) -> None:
+    """Mail the new address a link that makes the change, and the old one a notice. When
+    another account has the new address, its owner is told instead: the person asking sees
+    the same answer either way, so the form reveals no account."""
+    async with db.transaction() as connection:
+        if await select_user_by_email(connection, new_email) is not None:
+            await mailer.send(connection, Letter.EMAIL_TAKEN, new_email, now)
+            return
+        token = await tokens.issue(connection, user.id, Purpose.CHANGE_EMAIL, now, new_email=new_email)
+        link = mailer.link(f"/confirm-email/{token}")
+        await mailer.send(connection, Letter.CONFIRM_NEW_EMAIL, new_email, now, link=link)
+        await mailer.send(connection, Letter.EMAIL_CHANGE_ASKED, user.email, now, new_email=new_email)
+
+
+class EmailChange(Enum):
+    CHANGED = "changed"
+    DEAD_LINK = "the link is used, expired or unknown"
+    TAKEN = "another account took the address meanwhile"
+
+
+@dataclass(frozen=True)
+class EmailChangeOutcome:
+    result: EmailChange
+    user: User | None = None
+    old_email: str | None = None
+
+
+async def change_email(db: Database, mailer: Mailer, token: str, now: datetime) -> EmailChangeOutcome:
+    """Move the link's account to the address the link was sent to (now proven), and
+    tell the old address."""
+    try:
+        async with db.transaction() as connection:
+            found = await tokens.take(connection, token, Purpose.CHANGE_EMAIL, now)
+            user = found and await select_user_by_id(connection, found.user_id)
+            if not user or found.new_email is None:
+                return EmailChangeOutcome(EmailChange.DEAD_LINK)
+            if await select_user_by_email(connection, found.new_email) is not None:
+                return EmailChangeOutcome(EmailChange.TAKEN, user)  # the link is used up all the same
+            await update_user_email(connection, user.id, found.new_email, now)
+            await mailer.send(connection, Letter.EMAIL_CHANGED, user.email, now, new_email=found.new_email)
+    except UniqueViolation:  # taken between the read and the change
+        return EmailChangeOutcome(EmailChange.TAKEN)
+    return EmailChangeOutcome(EmailChange.CHANGED, user, old_email=user.email)

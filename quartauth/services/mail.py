@@ -1,0 +1,91 @@
+"""Mail people get: composed from templates (plain text and HTML, the same content), with
+links built from ``PUBLIC_URL``, never from a request's Host header, and queued in the
+outbox in the same transaction as the change that caused it (see ``delivery``)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ..db import Connection, Database
+from ..repository.outbox import Message, insert_outbox_message
+
+SITE_NAME = "quartauth"
+
+
+class Letter(StrEnum):
+    """Each kind of mail, named as its templates are: ``mail/<name>.txt`` and ``.html``."""
+
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+    CONFIRM_NEW_EMAIL = "confirm_new_email"
+    EMAIL_CHANGE_ASKED = "email_change_asked"
+    EMAIL_TAKEN = "email_taken"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET = "password_reset"
+    EMAIL_CHANGED = "email_changed"
+    ACCOUNT_DELETED = "account_deleted"
+    NEW_SIGN_IN = "new_sign_in"
+
+
+SUBJECTS = {
+    Letter.VERIFY_EMAIL: "Confirm your email address",
+    Letter.RESET_PASSWORD: "Reset your password",
+    Letter.CONFIRM_NEW_EMAIL: "Confirm your new email address",
+    Letter.EMAIL_CHANGE_ASKED: "A change of your account's email address was asked for",
+    Letter.EMAIL_TAKEN: "Someone tried to use your email address",
+    Letter.PASSWORD_CHANGED: "Your password was changed",
+    Letter.PASSWORD_RESET: "Your password was reset",
+    Letter.EMAIL_CHANGED: "Your account's email address was changed",
+    Letter.ACCOUNT_DELETED: "Your account was deleted",
+    Letter.NEW_SIGN_IN: "New sign-in to your account",
+}
+# Security notices: each can be turned off by a setting; the others are part of a flow.
+NOTICES = frozenset(
+    {Letter.PASSWORD_CHANGED, Letter.PASSWORD_RESET, Letter.EMAIL_CHANGED, Letter.ACCOUNT_DELETED, Letter.NEW_SIGN_IN}
+)
+
+
+@dataclass
+class Mailer:
+    """Composes and queues mail. ``public_url``: the site's address, as people reach it;
+    ``notices``: the security notices that are on; ``queued``: told when mail waits."""
+
+    public_url: str
+    notices: frozenset[Letter] = NOTICES
+    queued: Callable[[], None] = lambda: None
+    _templates: Environment = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.public_url = self.public_url.rstrip("/")
+        self._templates = Environment(
+            loader=PackageLoader("quartauth", "templates/mail"),
+            autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+            keep_trailing_newline=True,
+        )
+
+    def link(self, path: str) -> str:
+        return self.public_url + path
+
+    def compose(self, letter: Letter, recipient: str, **context: object) -> Message:
+        context = {"site_name": SITE_NAME, "site_url": self.public_url, "recipient": recipient, **context}
+        return Message(
+            recipient=recipient,
+            subject=SUBJECTS[letter],
+            text_body=self._templates.get_template(f"{letter}.txt").render(context),
+            html_body=self._templates.get_template(f"{letter}.html").render(context),
+        )
+
+    async def send(
+        self, db: Connection | Database, letter: Letter, recipient: str, now: datetime, **context: object
+    ) -> bool:
+        """Queue ``letter`` to ``recipient`` in ``db``'s transaction; False when it is a
+        notice that is turned off."""
+        if letter in NOTICES and letter not in self.notices:
+            return False
+        await insert_outbox_message(db, self.compose(letter, recipient, **context), now)
+        self.queued()
+        return True

@@ -1,0 +1,81 @@
+"""The links mailed to people: a random token in the link, only its SHA-256 in the database.
+
+Each link has a purpose and a lifetime, works once, and asking for a new one of the same
+purpose kills the older ones.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from ..db import Connection, Database
+from ..repository.email_tokens import (
+    EmailToken,
+    delete_email_tokens_expired_before,
+    delete_email_tokens_of_user,
+    insert_email_token,
+    select_email_token,
+    take_email_token,
+)
+
+TOKEN_BYTES = 32
+MAX_TOKEN_LENGTH = 100  # a link's token is 43 characters; anything much longer is not one
+
+
+class Purpose(StrEnum):
+    VERIFY = "verify"
+    RESET = "reset"
+    CHANGE_EMAIL = "change_email"
+
+
+LIFETIMES = {
+    Purpose.VERIFY: timedelta(hours=48),
+    Purpose.RESET: timedelta(hours=1),
+    Purpose.CHANGE_EMAIL: timedelta(hours=24),
+}
+
+
+async def issue(
+    db: Connection | Database, user_id: int, purpose: Purpose, now: datetime, *, new_email: str | None = None
+) -> str:
+    """A new token for ``user_id``'s ``purpose``; the older ones of that purpose stop working."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    await delete_email_tokens_of_user(db, user_id, purpose)
+    await insert_email_token(
+        db, user_id=user_id, purpose=purpose, token_hash=_digest(token), new_email=new_email,
+        created_at=now, expires_at=now + LIFETIMES[purpose],
+    )
+    return token
+
+
+async def peek(db: Connection | Database, token: str, purpose: Purpose, now: datetime) -> EmailToken | None:
+    """What the token stands for while it works, without using it."""
+    if not _plausible(token):
+        return None
+    return await select_email_token(db, _digest(token), purpose, now)
+
+
+async def take(db: Connection | Database, token: str, purpose: Purpose, now: datetime) -> EmailToken | None:
+    """Use the token: what it stands for, or None when it is unknown, used or expired."""
+    if not _plausible(token):
+        return None
+    return await take_email_token(db, _digest(token), purpose, now)
+
+
+async def forget_others(db: Connection | Database, user_id: int, purpose: Purpose) -> None:
+    """Kill every token of ``purpose`` for ``user_id`` (a password change kills reset links)."""
+    await delete_email_tokens_of_user(db, user_id, purpose)
+
+
+async def prune(db: Database, now: datetime) -> int:
+    return await delete_email_tokens_expired_before(db, now)
+
+
+def _plausible(token: str) -> bool:
+    return 0 < len(token) <= MAX_TOKEN_LENGTH
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()

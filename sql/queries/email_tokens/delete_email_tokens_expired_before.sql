@@ -1,0 +1,2 @@
+DELETE FROM email_tokens
+ WHERE expires_at < :before

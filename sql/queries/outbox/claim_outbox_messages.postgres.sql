@@ -1,0 +1,14 @@
+-- Claim the messages due, oldest first, until :until; rows another worker is claiming at
+-- this moment are skipped, not waited for, and never claimed twice.
+UPDATE outbox
+   SET claimed_until = :until,
+       attempts = attempts + 1
+ WHERE id IN (SELECT id
+                FROM outbox
+               WHERE sent_at IS NULL
+                 AND next_attempt_at <= :now
+                 AND (claimed_until IS NULL OR claimed_until <= :now)
+               ORDER BY id
+               LIMIT :limit
+                 FOR UPDATE SKIP LOCKED)
+RETURNING id, recipient, subject, text_body, html_body, attempts

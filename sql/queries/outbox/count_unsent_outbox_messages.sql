@@ -1,0 +1,3 @@
+SELECT COUNT(*) AS unsent
+  FROM outbox
+ WHERE sent_at IS NULL

@@ -1,0 +1,2 @@
+DELETE FROM outbox
+ WHERE sent_at < :before
