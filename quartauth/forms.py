@@ -77,10 +77,11 @@ def email_field() -> EmailField:
     )
 
 
-def current_password_field(label: str = "Password") -> PasswordField:
-    """The password someone has now, to prove it is them."""
+def current_password_field(label: str = "Password", *, id: str | None = None) -> PasswordField:
+    """The password someone has now, to prove it is them (``id``: when a page has another)."""
     return PasswordField(
         label,
+        id=id,
         validators=[
             InputRequired(f"{label} is required."),
             PasswordShape(check_length=False),

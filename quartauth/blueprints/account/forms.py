@@ -29,4 +29,5 @@ class ChangeEmailForm(Form):
         validators=[InputRequired("New email is required."), NormalizedEmail()],
         render_kw={"autocomplete": "email", "maxlength": EMAIL_MAX_LENGTH},
     )
-    current_password = current_password_field("Current password")
+    # The account page has two forms that ask for it: this one's label and id are its own.
+    current_password = current_password_field("Your password", id="change_email_current_password")
