@@ -35,7 +35,7 @@ def bench_server(
         "ALLOWED_HOSTS": f"127.0.0.1:{nginx_port}",
         "BENCH_BASELINE_FILE": str(baseline_file),
         # The sign-up phase signs up from one address, as no single person would.
-        "SIGN_UPS_PER_ADDRESS": "100000000",
+        "SIGN_UPS_PER_ADDRESS": "100000",
         # Mail (sign-in notices) goes to .eml files there, not into the checkout.
         "INSTANCE_PATH": str(log_file.parent / "instance"),
     }
