@@ -165,6 +165,9 @@ class DeliveryTask:
             except DatabaseError as error:  # the database is down: try again later
                 logger.warning("mail delivery could not read the outbox: %s", error)
                 wait = IDLE_SECONDS
+            except Exception:  # whatever it was, the task must outlive it: the mail waits
+                logger.exception("mail delivery failed; trying again in %s s", IDLE_SECONDS)
+                wait = IDLE_SECONDS
             try:
                 async with asyncio.timeout(wait):  # unlike wait_for, never mistakes a stop for a timeout
                     await self._news.wait()
