@@ -7,13 +7,13 @@ from ..db import Connection, Database
 Executor = Connection | Database
 
 
-async def insert_throttle_event(db: Executor, bucket: str, key: str, at: datetime) -> None:
-    await db.execute("throttle/insert_throttle_event", bucket=bucket, key=key, at=at)
-
-
-async def insert_throttle_events_of_keys(db: Executor, keys: list[tuple[str, str]], at: datetime) -> None:
-    """One event for each of exactly three (bucket, key) pairs."""
-    await db.execute("throttle/insert_throttle_events_of_keys", at=at, **_numbered(keys, ("bucket", "key")))
+async def insert_throttle_events(db: Executor, keys: list[tuple[str, str]], at: datetime) -> None:
+    """One event at ``at`` for each (bucket, key): a failed login's three in one statement."""
+    if len(keys) == 3:
+        await db.execute("throttle/insert_throttle_events_of_keys", at=at, **_numbered(keys, ("bucket", "key")))
+        return
+    for bucket, key in keys:
+        await db.execute("throttle/insert_throttle_event", bucket=bucket, key=key, at=at)
 
 
 async def select_recent_throttle_events_of_keys(

@@ -32,8 +32,7 @@ from datetime import datetime, timedelta
 from ..db import Database
 from ..repository.throttle import (
     delete_throttle_events_before,
-    insert_throttle_event,
-    insert_throttle_events_of_keys,
+    insert_throttle_events,
     select_recent_throttle_events_of_keys,
 )
 from .sessions import Clock
@@ -157,12 +156,7 @@ class Throttle:
             yield await self._refusal(keys)  # again: what the attempts before it recorded
 
     async def failed(self, attempt: LoginAttempt) -> None:
-        now, keys = self._clock(), attempt.keys(self.rules)
-        if len(keys) == 3:
-            await insert_throttle_events_of_keys(self._db, [(rule.bucket, key) for rule, key in keys], now)
-        else:
-            for rule, key in keys:
-                await insert_throttle_event(self._db, rule.bucket, key, now)
+        await insert_throttle_events(self._db, [(rule.bucket, key) for rule, key in attempt.keys(self.rules)], self._clock())
 
     async def sign_up(self, client_address: str | None) -> Refusal | None:
         """The refusal of a sign-up from ``client_address``, or None; a sign-up not refused
@@ -184,9 +178,7 @@ class Throttle:
         async with self._gate.holding([f"{rule.bucket}:{key}" for rule, key in keys]):
             refusal = await self._refusal(keys, template)
             if refusal is None:
-                now = self._clock()
-                for rule, key in keys:
-                    await insert_throttle_event(self._db, rule.bucket, key, now)
+                await insert_throttle_events(self._db, [(rule.bucket, key) for rule, key in keys], self._clock())
         return refusal
 
     async def _refusal(self, keys: list[tuple[Rule, str]], template: str = REFUSAL_MESSAGE) -> Refusal | None:

@@ -1,7 +1,6 @@
 """Sign up, log in, log out, and confirm it's you."""
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import quote
 
 from quart import Blueprint, flash, redirect, request, url_for
@@ -12,10 +11,9 @@ from ... import extensions
 from ...fastpaths.rendering import render
 from ...repository.users import User
 from ...security import safe_redirect_target
-from ...security_log import log_event
+from ...security_log import log_event, request_browser
 from ...services.audit import Event
 from ...services import sessions, throttle, users
-from ...services.browsers import describe_browser
 from ...services.mail import Letter
 from ...services.sessions import SignedIn
 from ...signed_in import current_sign_in, sign_in, sign_out, signed_in_required
@@ -142,7 +140,7 @@ async def start_session(user: User, *, remember: bool) -> None:
         remembered=remember,
         now=extensions.clock()(),
         client_address=request.remote_addr,  # the client's, as the trusted proxies report it
-        browser=await asyncio.to_thread(describe_browser, request.headers.get("User-Agent", "")),
+        browser=await request_browser(),
     )
     sign_in(started, remember=remember)
 
@@ -154,7 +152,7 @@ async def _notify_new_sign_in(user: User) -> None:
         Letter.NEW_SIGN_IN,
         user.email,
         now,
-        browser=await asyncio.to_thread(describe_browser, request.headers.get("User-Agent", "")),
+        browser=await request_browser(),
         client_address=request.remote_addr or "an unknown address",
         when=f"{now:%Y-%m-%d %H:%M} UTC",
     )
