@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..db import Connection, Database
@@ -7,27 +8,45 @@ from ..db import Connection, Database
 Executor = Connection | Database
 
 
-async def insert_throttle_events(db: Executor, keys: list[tuple[str, str]], at: datetime) -> None:
-    """One event at ``at`` for each (bucket, key): a failed login's three in one statement."""
+@dataclass(frozen=True)
+class ThrottleEvent:
+    at: datetime
+    held: bool  # a place held by an attempt still being checked, not (yet) a failure
+
+
+async def insert_throttle_events(
+    db: Executor, keys: list[tuple[str, str]], at: datetime, *, hold: str | None = None
+) -> None:
+    """One event at ``at`` for each (bucket, key), held by ``hold`` when given: a login
+    attempt's three in one statement."""
     if len(keys) == 3:
-        await db.execute("throttle/insert_throttle_events_of_keys", at=at, **_numbered(keys, ("bucket", "key")))
+        await db.execute("throttle/insert_throttle_events_of_keys", at=at, hold=hold, **_numbered(keys, ("bucket", "key")))
         return
     for bucket, key in keys:
-        await db.execute("throttle/insert_throttle_event", bucket=bucket, key=key, at=at)
+        await db.execute("throttle/insert_throttle_event", bucket=bucket, key=key, at=at, hold=hold)
+
+
+async def settle_throttle_hold(db: Executor, hold: str, at: datetime) -> None:
+    await db.execute("throttle/settle_throttle_hold", hold=hold, at=at)
+
+
+async def delete_throttle_hold(db: Executor, hold: str) -> None:
+    await db.execute("throttle/delete_throttle_hold", hold=hold)
 
 
 async def select_recent_throttle_events_of_keys(
-    db: Executor, keys: list[tuple[str, str, int]], since: datetime
-) -> list[list[datetime]]:
-    """For each of one to three (bucket, key, limit): when its latest events since ``since``
-    happened, newest first, at most ``limit`` of them."""
+    db: Executor, keys: list[tuple[str, str, int]], since: datetime, held_since: datetime
+) -> list[list[ThrottleEvent]]:
+    """For each of one to three (bucket, key, limit): its latest events since ``since``,
+    newest first, at most ``limit`` of them; places held before ``held_since`` left out."""
     padded = keys + [("", "", 0)] * (3 - len(keys))  # a limit of 0 reads nothing
     rows = await db.fetch_all(
-        "throttle/select_recent_throttle_events_of_keys", since=since, **_numbered(padded, ("bucket", "key", "limit"))
+        "throttle/select_recent_throttle_events_of_keys",
+        since=since, held_since=held_since, **_numbered(padded, ("bucket", "key", "limit")),
     )
-    events: list[list[datetime]] = [[] for _ in keys]
+    events: list[list[ThrottleEvent]] = [[] for _ in keys]
     for row in rows:
-        events[row["slot"] - 1].append(row["at"])
+        events[row["slot"] - 1].append(ThrottleEvent(row["at"], bool(row["held"])))
     return events
 
 

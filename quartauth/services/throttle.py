@@ -13,10 +13,13 @@ count failures only and lock for growing times, which none of them do; and its s
 would need an adapter to the app's own SQL that is longer than these counts. What is left
 is a read of timestamps and a little arithmetic (``Rule.refused_until``).
 
-Attempts in flight: ``Gate`` lets one attempt per address and per pair check its password
-at a time in each worker, so a burst cannot spend more than the remaining budget (plus one
-per worker) before its first failure is recorded. Correct attempts wait their turn; they are
-never refused for arriving together.
+Attempts in flight: an attempt allowed to check its password first holds a place in each of
+its buckets (rows with its hold id), and the limits count held places as failures to come.
+So a burst cannot spend more than a key's remaining budget before its first failure is
+recorded (plus one per worker: each worker checks and holds in one step, ``Gate``, but two
+workers can read at the same moment); attempts beyond it wait for those in flight, then are
+refused or go on. A failure keeps its places, a success gives them back: correct attempts
+are never refused for arriving together, and within the budget they are checked side by side.
 """
 from __future__ import annotations
 
@@ -24,21 +27,29 @@ import asyncio
 import hashlib
 import ipaddress
 import math
+import secrets
 from collections.abc import AsyncIterator, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..db import Database
 from ..repository.throttle import (
+    ThrottleEvent,
     delete_throttle_events_before,
+    delete_throttle_hold,
     insert_throttle_events,
     select_recent_throttle_events_of_keys,
+    settle_throttle_hold,
 )
 from .sessions import Clock
 
 # How long events are kept: the longest any rule looks back.
 MEMORY = timedelta(hours=1)
+# A place held longer than this belongs to a check that will never end (its worker stopped).
+HOLD_LIFETIME = timedelta(minutes=1)
+# How often an attempt waiting for places held in other workers looks again.
+HOLD_POLL_SECONDS = 0.1
 # Refusals already given, remembered so that a flood is logged once per key and refusal,
 # not once per attempt; beyond this many, the oldest are forgotten (and maybe logged again).
 REMEMBERED_REFUSALS = 10_000
@@ -133,6 +144,15 @@ class LoginAttempt:
         return [(rules.address, address), (rules.pair, f"{account}|{address}"), (rules.account, account)]
 
 
+@dataclass
+class Turn:
+    """A login attempt's turn to check its password: ``refusal``, or places held (``hold``)."""
+
+    refusal: Refusal | None
+    hold: str | None = None
+    failed: bool = False
+
+
 class Throttle:
     """The limits, with the events in ``db`` and time from ``clock``."""
 
@@ -141,22 +161,58 @@ class Throttle:
         self._clock = clock
         self.rules = rules
         self._gate = Gate()
+        self._given_back = asyncio.Event()
         self._refusals_given: dict[str, datetime] = {}
 
     @asynccontextmanager
-    async def login(self, attempt: LoginAttempt) -> AsyncIterator[Refusal | None]:
-        """Hold the attempt's place while its password is checked: yields its refusal, or
-        None when it may go on (record a failure with ``failed`` before the block ends)."""
+    async def login(self, attempt: LoginAttempt) -> AsyncIterator[Turn]:
+        """The attempt's turn: refused, or holding its places while its password is checked
+        (record a failure with ``failed`` before the block ends; otherwise nothing counts)."""
         keys = attempt.keys(self.rules)
-        refusal = await self._refusal(keys)
+        refusal = self._refusal(keys, await self._events(keys))
         if refusal is not None:  # refused already: answer at once, not behind checks in flight
-            yield refusal
+            yield Turn(refusal)
             return
-        async with self._gate.holding([f"{rule.bucket}:{key}" for rule, key in keys]):
-            yield await self._refusal(keys)  # again: what the attempts before it recorded
+        async with self._gate.holding(_gate_keys(keys)):
+            turn = await self._take_places(keys)
+        if turn.hold is None:
+            yield turn
+            return
+        try:
+            yield turn
+        finally:
+            if not turn.failed:
+                # Shielded: a client that hangs up mid-check must not leave its places held.
+                await asyncio.shield(delete_throttle_hold(self._db, turn.hold))
+            self._places_given_back()
 
-    async def failed(self, attempt: LoginAttempt) -> None:
-        await insert_throttle_events(self._db, [(rule.bucket, key) for rule, key in attempt.keys(self.rules)], self._clock())
+    async def failed(self, turn: Turn) -> None:
+        """The password ``turn`` checked was wrong: its held places count as failures."""
+        assert turn.hold is not None, "only a turn that was not refused can fail"
+        await settle_throttle_hold(self._db, turn.hold, self._clock())
+        turn.failed = True
+
+    async def _take_places(self, keys: list[tuple[Rule, str]]) -> Turn:
+        """Refused, or places held: after waiting, while the places held by checks in flight
+        fill what is left of a key's budget, for them to end."""
+        while True:
+            given_back = self._given_back
+            events = await self._events(keys)
+            refusal = self._refusal(keys, events)
+            if refusal is not None:
+                return Turn(refusal)
+            now = self._clock()
+            if not any(_no_room(rule, key_events, now) for (rule, _), key_events in zip(keys, events)):
+                hold = secrets.token_urlsafe(12)
+                await insert_throttle_events(self._db, [(rule.bucket, key) for rule, key in keys], now, hold=hold)
+                return Turn(None, hold)
+            # Places held in this worker wake it when given back; other workers', by looking again.
+            with suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(given_back.wait(), HOLD_POLL_SECONDS)
+
+    def _places_given_back(self) -> None:
+        self._given_back.set()
+        self._given_back = asyncio.Event()
 
     async def sign_up(self, client_address: str | None) -> Refusal | None:
         """The refusal of a sign-up from ``client_address``, or None; a sign-up not refused
@@ -175,20 +231,26 @@ class Throttle:
         return await self._admit(keys, MAIL_REFUSAL_MESSAGE)
 
     async def _admit(self, keys: list[tuple[Rule, str]], template: str) -> Refusal | None:
-        async with self._gate.holding([f"{rule.bucket}:{key}" for rule, key in keys]):
-            refusal = await self._refusal(keys, template)
+        async with self._gate.holding(_gate_keys(keys)):
+            refusal = self._refusal(keys, await self._events(keys), template)
             if refusal is None:
                 await insert_throttle_events(self._db, [(rule.bucket, key) for rule, key in keys], self._clock())
         return refusal
 
-    async def _refusal(self, keys: list[tuple[Rule, str]], template: str = REFUSAL_MESSAGE) -> Refusal | None:
+    async def _events(self, keys: list[tuple[Rule, str]]) -> list[list[ThrottleEvent]]:
+        now = self._clock()
+        return await select_recent_throttle_events_of_keys(
+            self._db, [(rule.bucket, key, rule.limit * 8) for rule, key in keys], now - MEMORY, now - HOLD_LIFETIME
+        )
+
+    def _refusal(
+        self, keys: list[tuple[Rule, str]], events: list[list[ThrottleEvent]], template: str = REFUSAL_MESSAGE
+    ) -> Refusal | None:
+        """The latest refusal the keys' recorded events (not their held places) give."""
         now = self._clock()
         latest, refused_key = None, ""
-        recent = await select_recent_throttle_events_of_keys(
-            self._db, [(rule.bucket, key, rule.limit * 8) for rule, key in keys], now - MEMORY
-        )
-        for (rule, key), events in zip(keys, recent):
-            until = rule.refused_until(events)
+        for (rule, key), key_events in zip(keys, events):
+            until = rule.refused_until([event.at for event in key_events if not event.held])
             if until is not None and until > now and (latest is None or until > latest):
                 latest, refused_key = until, f"{rule.bucket}:{key}"
         if latest is None:
@@ -212,8 +274,9 @@ async def prune(db: Database, now: datetime) -> int:
 
 
 class Gate:
-    """One holder per key at a time, in this process: attempts on one key queue here, so a
-    burst reads the count only after the attempts before it have recorded theirs."""
+    """One holder per key at a time, in this process: an attempt reads its keys' events and
+    holds its places (or records its event) in one step, so no two attempts of one worker
+    read the same count."""
 
     def __init__(self) -> None:
         self._locks: dict[str, asyncio.Lock] = {}
@@ -234,6 +297,16 @@ class Gate:
         self._users[key] -= 1
         if not self._users[key]:  # nobody holds or awaits it: forget it
             del self._users[key], self._locks[key]
+
+
+def _no_room(rule: Rule, events: list[ThrottleEvent], now: datetime) -> bool:
+    """Whether a key has no room for another check: ``rule`` refuses it if its held places all fail."""
+    until = rule.refused_until([event.at for event in events])
+    return until is not None and until > now
+
+
+def _gate_keys(keys: list[tuple[Rule, str]]) -> list[str]:
+    return [f"{rule.bucket}:{key}" for rule, key in keys]
 
 
 def network_of(client_address: str | None) -> str:

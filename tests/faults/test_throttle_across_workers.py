@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from .conftest import log_in, register
 pytestmark = pytest.mark.slow
 
 GUESSES = 12
+BURST = 16
 
 
 @pytest.fixture
@@ -53,6 +55,25 @@ def test_both_workers_count_the_same_failures_and_spare_the_owner(two_workers):
         assert 5 <= checked <= 6 and answers[checked:] == [429] * (GUESSES - checked), answers
         assert log_in(attacker, "owner@example.com").status_code == 429  # even the right password
         assert log_in(owner, "owner@example.com").status_code == 302
+
+
+def test_a_burst_of_guesses_spends_at_most_the_budget_plus_one_per_worker(two_workers):
+    with browser_at(two_workers, "127.0.0.3") as owner:
+        assert register(owner, "owner@example.com").status_code == 302
+    attackers = [browser_at(two_workers, "127.0.0.2") for _ in range(BURST)]
+    tokens = [_token(attacker, "/login") for attacker in attackers]  # ready, so the posts come together
+
+    def guess(attacker: httpx.Client, token: str) -> int:
+        form = {"csrf_token": token, "email": "owner@example.com", "password": f"guess by {id(attacker)}"}
+        return attacker.post("/login", data=form).status_code
+
+    with ThreadPoolExecutor(BURST) as pool:
+        answers = list(pool.map(guess, attackers, tokens))
+    for attacker in attackers:
+        attacker.close()
+
+    # The pair's budget is five failures; each of the two workers may check one more.
+    assert 5 <= answers.count(200) <= 5 + 2 and answers.count(429) == BURST - answers.count(200), answers
 
 
 def _token(client: httpx.Client, path: str) -> str:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from quartauth.repository.throttle import insert_throttle_events
 from quartauth.services import throttle
 from quartauth.services.throttle import LoginAttempt, Rule, Throttle
 
@@ -62,11 +63,11 @@ def test_ipv6_clients_count_by_their_slash_64(address, key):
     assert throttle.network_of(address) == key
 
 
-async def attempt_fails(gate: Throttle, attempt: LoginAttempt) -> throttle.Refusal | None:
-    async with gate.login(attempt) as refusal:
-        if refusal is None:
-            await gate.failed(attempt)
-    return refusal
+async def attempt_fails(limits: Throttle, attempt: LoginAttempt) -> throttle.Refusal | None:
+    async with limits.login(attempt) as turn:
+        if turn.refusal is None:
+            await limits.failed(turn)
+    return turn.refusal
 
 
 async def test_five_failures_of_a_pair_refuse_it_but_not_the_account_elsewhere(database, clock):
@@ -100,8 +101,8 @@ async def test_an_account_hammered_from_many_addresses_is_refused_to_strangers_o
 
     assert await attempt_fails(limits, LoginAttempt("198.51.100.1", "person@example.com")) is not None
     owner = LoginAttempt("198.51.100.1", "person@example.com", device="the owner's browser")
-    async with limits.login(owner) as refusal:
-        assert refusal is None
+    async with limits.login(owner) as turn:
+        assert turn.refusal is None
 
 
 async def test_a_device_has_its_own_small_limit(database, clock):
@@ -120,12 +121,12 @@ async def test_a_burst_of_concurrent_attempts_spends_only_the_remaining_budget(d
 
     async def guess() -> bool:
         nonlocal checked
-        async with limits.login(attacker) as refusal:
-            if refusal is not None:
+        async with limits.login(attacker) as turn:
+            if turn.refusal is not None:
                 return False
             checked += 1
             await asyncio.sleep(0.01)  # the password check
-            await limits.failed(attacker)
+            await limits.failed(turn)
             return True
 
     outcomes = await asyncio.gather(*(guess() for _ in range(30)))
@@ -138,9 +139,9 @@ async def test_concurrent_correct_attempts_are_never_refused(database, clock):
     owner = LoginAttempt("203.0.113.7", "person@example.com")
 
     async def correct() -> bool:
-        async with limits.login(owner) as refusal:
+        async with limits.login(owner) as turn:
             await asyncio.sleep(0.005)
-            return refusal is None
+            return turn.refusal is None
 
     assert all(await asyncio.gather(*(correct() for _ in range(30))))
 
@@ -166,3 +167,74 @@ async def test_prune_forgets_what_no_rule_looks_at(database, clock):
     clock.advance(minutes=31)
 
     assert await throttle.prune(database, clock.now) == 3  # its address, pair and account rows
+
+
+async def test_attempts_within_the_budget_are_checked_side_by_side(database, clock):
+    limits = Throttle(database, clock)
+    in_flight = most_in_flight = 0
+
+    async def correct(number: int) -> bool:
+        nonlocal in_flight, most_in_flight
+        async with limits.login(LoginAttempt("203.0.113.7", f"user{number}@example.com")) as turn:
+            in_flight += 1
+            most_in_flight = max(most_in_flight, in_flight)
+            await asyncio.sleep(0.05)  # the password check
+            in_flight -= 1
+            return turn.refusal is None
+
+    outcomes = await asyncio.gather(*(correct(number) for number in range(20)))
+
+    # The address's budget is ten failures: ten checks at once, the others after them.
+    assert all(outcomes) and most_in_flight == 10
+
+
+async def test_a_correct_attempt_leaves_nothing_to_count(database, clock):
+    limits = Throttle(database, clock)
+    owner = LoginAttempt("203.0.113.7", "person@example.com")
+    for _ in range(12):
+        async with limits.login(owner) as turn:
+            assert turn.refusal is None
+
+    for _ in range(4):
+        assert await attempt_fails(limits, owner) is None
+    assert await attempt_fails(limits, owner) is None  # the fifth failure: the limit is reached
+    assert await attempt_fails(limits, owner) is not None
+
+
+async def test_two_workers_spend_at_most_the_budget_plus_one_each(database, clock):
+    workers = [Throttle(database, clock), Throttle(database, clock)]
+    attacker = LoginAttempt("203.0.113.7", "person@example.com")
+    checked = 0
+
+    async def guess(limits: Throttle) -> None:
+        nonlocal checked
+        async with limits.login(attacker) as turn:
+            if turn.refusal is None:
+                checked += 1
+                await asyncio.sleep(0.01)
+                await limits.failed(turn)
+
+    await asyncio.gather(*(guess(workers[number % 2]) for number in range(30)))
+
+    assert 5 <= checked <= 5 + len(workers)
+
+
+async def test_places_held_by_a_check_that_never_ended_are_let_go_after_a_minute(database, clock):
+    limits = Throttle(database, clock)
+    attacker = LoginAttempt("203.0.113.7", "person@example.com")
+    buckets = [(rule.bucket, key) for rule, key in attacker.keys(limits.rules)]
+    for number in range(5):  # a worker stopped while five checks held the pair's places
+        await insert_throttle_events(database, buckets, clock.now, hold=f"stopped-{number}")
+
+    async def take_turn() -> throttle.Turn:
+        async with limits.login(attacker) as turn:
+            return turn
+
+    waiting = asyncio.create_task(take_turn())
+    await asyncio.sleep(0.3)
+    assert not waiting.done()  # the places might still fail: it waits for them
+
+    clock.advance(minutes=1, seconds=1)
+
+    turn = await asyncio.wait_for(waiting, timeout=2)
+    assert turn.refusal is None

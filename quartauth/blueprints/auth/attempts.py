@@ -25,8 +25,8 @@ async def counted(email: str, check: Awaitable[T], *, wrong: Callable[[T], bool]
     login limits: a wrong password counts as a failed login, so a stolen session cannot
     guess the password either. Raises ``TooManyAttempts`` when refused, unchecked."""
     attempt = await login_attempt(email)
-    async with extensions.throttle().login(attempt) as refusal:
-        if refusal is not None:
+    async with extensions.throttle().login(attempt) as turn:
+        if (refusal := turn.refusal) is not None:
             if hasattr(check, "close"):
                 check.close()  # never started: say so, rather than leave it unawaited
             if refusal.first:
@@ -34,7 +34,7 @@ async def counted(email: str, check: Awaitable[T], *, wrong: Callable[[T], bool]
             raise throttle.TooManyAttempts(refusal)
         outcome = await check
         if wrong(outcome):
-            await extensions.throttle().failed(attempt)
+            await extensions.throttle().failed(turn)
     return outcome
 
 

@@ -66,8 +66,8 @@ async def login() -> ResponseReturnValue:
         form.next.data = request.args.get("next", "")
     if await form.validate_on_submit():
         attempt = await attempts.login_attempt(form.email.data)
-        async with extensions.throttle().login(attempt) as refusal:
-            if refusal is not None:
+        async with extensions.throttle().login(attempt) as turn:
+            if (refusal := turn.refusal) is not None:
                 if refusal.first:  # a flood is logged once per refusal, not per attempt
                     await log_event(Event.LOGIN_REFUSED, email=form.email.data)
                 raise throttle.TooManyAttempts(refusal)
@@ -79,7 +79,7 @@ async def login() -> ResponseReturnValue:
                 trusted=attempt.device is not None,
             )
             if found.user is None:
-                await extensions.throttle().failed(attempt)
+                await extensions.throttle().failed(turn)
         if (user := found.user) is None:
             # Why, for the log only: the answer is the same whatever the reason.
             await log_event(Event.LOGIN_FAILED, user=found.account, email=form.email.data, detail={"reason": found.failure})

@@ -1,2 +1,2 @@
-INSERT INTO throttle_events (bucket, key, at)
-VALUES (:bucket, :key, :at)
+INSERT INTO throttle_events (bucket, key, at, hold)
+VALUES (:bucket, :key, :at, :hold)
