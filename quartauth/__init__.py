@@ -41,7 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     app.asgi_app = TrustedProxies(app.asgi_app, config["TRUSTED_PROXIES"])  # type: ignore[method-assign,assignment]
     site.init_app(app)  # first: a forged Host or plain HTTP goes no further
     site.warn_at_start_up(config)
-    attempts.init_app(app)  # before the CSRF check: a flood waits before its forms are read
+    attempts.init_app(app, hasher)  # before the CSRF check: a flood waits before its forms are read
     csrf.init_app(app)
     signed_in.init_app(app)
     security.init_app(app)

@@ -50,17 +50,20 @@ UNREADABLE = "\ufffd"  # what the form decoder leaves for bytes that are not UTF
 
 # Hash threads run at the normal priority, as the event loop does: under page load, logins
 # keep their share of the CPU (at a lower priority they starved, at 1 login/s of 9), and
-# pages keep theirs. During a flood, strangers' guesses are checked on one thread at nearly
-# the lowest priority instead: they get only the CPU that pages and owners leave.
-_FLOOD_THREAD_NICENESS = 15
+# pages keep theirs. During a flood, strangers' guesses are checked on one thread at a lower
+# priority instead: they get little of the CPU that pages and owners want. Not much lower: a
+# check begun during a flood ends after it, and at nice 15 under page load that took 13 s.
+_FLOOD_THREAD_NICENESS = 5
 # The longest a password check from an unknown browser waits for its turn at the hash
 # threads; then it is turned away (a 503), so the line never holds more than this much
 # hashing. It waits rather than being answered at once because a flood answered at once
 # comes straight back, and its answers would take the event loop from everyone else.
 MAX_HASH_WAIT_SECONDS = 2.0
-# A flood: strangers are being turned away (and for this long after the last one was), or
-# more than this many wait per hash thread (so that a flood is met before anyone waited 2 s).
-FLOOD_MEMORY_SECONDS = 10.0
+# A flood: more strangers came at once than the login line lets in (and for this long after
+# the last time they did), or more than this many wait here per hash thread. Not strangers
+# turned away because checks are slow: under page load that would keep a flood going for good,
+# and the one-at-a-time checks it brings would turn every stranger away.
+FLOOD_MEMORY_SECONDS = 2.0
 FLOOD_LINE_PER_THREAD = 4
 
 
@@ -71,24 +74,28 @@ class HashingBusy(Exception):
 class HashQueue:
     """Turns at the hash threads: checks from browsers the account knows (``trusted``: a
     device cookie) go first; the others wait their turn at most ``MAX_HASH_WAIT_SECONDS``
-    and are then turned away with ``HashingBusy``. While strangers are being turned away (a
-    flood of guesses), they hash one at a time: the CPU their guesses would take goes to
-    pages and to the owners' checks instead."""
+    and are then turned away with ``HashingBusy``. During a flood of guesses (``crowded``),
+    strangers hash one at a time: the CPU their guesses would take goes to pages and to the
+    owners' checks instead."""
 
     def __init__(self, threads: int) -> None:
-        self._threads = threads
+        self.threads = threads
         self._busy = 0
         self._strangers_busy = 0
         self._trusted: deque[asyncio.Future[None]] = deque()
         self._others: deque[asyncio.Future[None]] = deque()
-        self._turned_away_at = -math.inf
+        self._crowded_at = -math.inf
+
+    def crowded(self) -> None:
+        """More strangers came at once than may wait for checks: a flood, for a while."""
+        self._crowded_at = time.monotonic()
 
     @property
     def flooded(self) -> bool:
-        """Strangers were turned away lately, or more of them wait than can be checked soon."""
+        """A crowd of strangers came lately, or more of them wait than can be checked soon."""
         return (
-            len(self._others) > FLOOD_LINE_PER_THREAD * self._threads
-            or time.monotonic() - self._turned_away_at < FLOOD_MEMORY_SECONDS
+            len(self._others) > FLOOD_LINE_PER_THREAD * self.threads
+            or time.monotonic() - self._crowded_at < FLOOD_MEMORY_SECONDS
         )
 
     @asynccontextmanager
@@ -106,7 +113,6 @@ class HashQueue:
                     await asyncio.wait([waiter], timeout=MAX_HASH_WAIT_SECONDS)
                     if not waiter.done():
                         line.remove(waiter)
-                        self._turned_away_at = time.monotonic()
                         raise HashingBusy()
             except asyncio.CancelledError:
                 if waiter.done() and not waiter.cancelled():
@@ -120,9 +126,9 @@ class HashQueue:
             self._finish(trusted)
 
     def _may_start(self, trusted: bool) -> bool:
-        if self._busy >= self._threads:
+        if self._busy >= self.threads:
             return False
-        return trusted or self._strangers_busy < (1 if self.flooded else self._threads)
+        return trusted or self._strangers_busy < (1 if self.flooded else self.threads)
 
     def _start(self, trusted: bool) -> None:
         self._busy += 1

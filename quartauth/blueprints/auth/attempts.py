@@ -53,16 +53,20 @@ class StrangersLine:
     """How many login posts from browsers without a device cookie this worker works on at
     once: ``per_thread`` per hash thread. The others wait here, before their form is even
     read, and after ``MAX_HASH_WAIT_SECONDS`` are turned away (``HashingBusy``, a 503).
+    That any must wait is the sign of a flood: ``queue`` hears of it at once.
 
     A flood of guesses thus costs the event loop little while it waits, and pages and
     owners (whose browsers carry the cookie, and skip the line) keep their turns; without
     it, two hundred guesses arriving at once would each be parsed, checked against the
     limits and looked up before the first of them waited anywhere."""
 
-    def __init__(self, hash_threads: int, per_thread: int = 4) -> None:
-        self._places = asyncio.Semaphore(hash_threads * per_thread)
+    def __init__(self, queue: passwords.HashQueue, per_thread: int = 4) -> None:
+        self._queue = queue
+        self._places = asyncio.Semaphore(queue.threads * per_thread)
 
     async def enter(self) -> None:
+        if self._places.locked():
+            self._queue.crowded()
         try:
             await asyncio.wait_for(self._places.acquire(), passwords.MAX_HASH_WAIT_SECONDS)
         except asyncio.TimeoutError:
@@ -72,10 +76,10 @@ class StrangersLine:
         self._places.release()
 
 
-def init_app(app: Quart) -> None:
+def init_app(app: Quart, hasher: passwords.PasswordHasher) -> None:
     """Put login posts from strangers in their line; before the CSRF check, which reads the
     form, so register this first."""
-    line = StrangersLine(app.config["HASH_THREADS"])
+    line = StrangersLine(hasher.queue)
 
     @app.before_request
     async def enter_the_line() -> None:

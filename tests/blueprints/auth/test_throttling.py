@@ -228,11 +228,14 @@ async def test_a_flood_of_strangers_is_turned_away_and_the_owner_gets_in(migrate
 
 async def test_strangers_beyond_the_line_wait_before_their_form_is_read_then_are_turned_away(monkeypatch):
     monkeypatch.setattr(passwords, "MAX_HASH_WAIT_SECONDS", 0.05)
-    line = attempts.StrangersLine(hash_threads=1, per_thread=2)
+    queue = passwords.HashQueue(threads=1)
+    line = attempts.StrangersLine(queue, per_thread=2)
     await line.enter()
     await line.enter()
+    assert not queue.flooded
 
     with pytest.raises(passwords.HashingBusy):
         await line.enter()  # both places taken for longer than it may wait
+    assert queue.flooded  # a crowd at the door: strangers' checks go one at a time
     line.leave()
     await line.enter()  # a place freed: the next one goes on at once
