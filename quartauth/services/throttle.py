@@ -169,11 +169,11 @@ class Throttle:
         """The attempt's turn: refused, or holding its places while its password is checked
         (record a failure with ``failed`` before the block ends; otherwise nothing counts)."""
         keys = attempt.keys(self.rules)
-        refusal = self._refusal(keys, await self._events(keys))
+        refusal = self._standing_refusal(keys) or self._refusal(keys, await self._events(keys))
         if refusal is not None:  # refused already: answer at once, not behind checks in flight
             yield Turn(refusal)
             return
-        async with self._gate.holding(_gate_keys(keys)):
+        async with self._gate.holding(_names(keys)):
             turn = await self._take_places(keys)
         if turn.hold is None:
             yield turn
@@ -231,7 +231,7 @@ class Throttle:
         return await self._admit(keys, MAIL_REFUSAL_MESSAGE)
 
     async def _admit(self, keys: list[tuple[Rule, str]], template: str) -> Refusal | None:
-        async with self._gate.holding(_gate_keys(keys)):
+        async with self._gate.holding(_names(keys)):
             refusal = self._refusal(keys, await self._events(keys), template)
             if refusal is None:
                 await insert_throttle_events(self._db, [(rule.bucket, key) for rule, key in keys], self._clock())
@@ -252,10 +252,18 @@ class Throttle:
         for (rule, key), key_events in zip(keys, events):
             until = rule.refused_until([event.at for event in key_events if not event.held])
             if until is not None and until > now and (latest is None or until > latest):
-                latest, refused_key = until, f"{rule.bucket}:{key}"
+                latest, refused_key = until, _name(rule, key)
         if latest is None:
             return None
         return Refusal(latest, template, first=self._note_refusal(refused_key, latest))
+
+    def _standing_refusal(self, keys: list[tuple[Rule, str]]) -> Refusal | None:
+        """A refusal this process gave one of ``keys`` that still holds, without reading the
+        counts: a refusal can only grow, since while a key is refused no attempt on it is
+        checked, and so none can fail and add to it (only checks already in flight can)."""
+        now = self._clock()
+        standing = [until for key in _names(keys) if (until := self._refusals_given.get(key)) and until > now]
+        return Refusal(max(standing), first=False) if standing else None
 
     def _note_refusal(self, key: str, until: datetime) -> bool:
         """Whether this is the first refusal of ``key`` until ``until`` this process gives."""
@@ -305,8 +313,13 @@ def _no_room(rule: Rule, events: list[ThrottleEvent], now: datetime) -> bool:
     return until is not None and until > now
 
 
-def _gate_keys(keys: list[tuple[Rule, str]]) -> list[str]:
-    return [f"{rule.bucket}:{key}" for rule, key in keys]
+def _names(keys: list[tuple[Rule, str]]) -> list[str]:
+    """Each key as "bucket:key", unique across buckets."""
+    return [_name(rule, key) for rule, key in keys]
+
+
+def _name(rule: Rule, key: str) -> str:
+    return f"{rule.bucket}:{key}"
 
 
 def network_of(client_address: str | None) -> str:

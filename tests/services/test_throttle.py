@@ -238,3 +238,27 @@ async def test_places_held_by_a_check_that_never_ended_are_let_go_after_a_minute
 
     turn = await asyncio.wait_for(waiting, timeout=2)
     assert turn.refusal is None
+
+
+async def test_a_standing_refusal_is_answered_without_reading_the_counts(database, clock, monkeypatch):
+    limits = Throttle(database, clock)
+    attacker = LoginAttempt("203.0.113.7", "person@example.com")
+    for _ in range(5):
+        await attempt_fails(limits, attacker)
+    first = await attempt_fails(limits, attacker)
+    reads = 0
+    original = throttle.select_recent_throttle_events_of_keys
+
+    async def counted_read(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal reads
+        reads += 1
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(throttle, "select_recent_throttle_events_of_keys", counted_read)
+
+    again = [await attempt_fails(limits, attacker) for _ in range(20)]
+
+    assert reads == 0 and all(refusal is not None and refusal.until == first.until for refusal in again)
+    assert not any(refusal.first for refusal in again)  # logged once, with the first
+    clock.advance(minutes=1, seconds=1)
+    assert await attempt_fails(limits, attacker) is None and reads > 0  # it has passed: counts again
