@@ -177,21 +177,24 @@ async def test_known_browsers_get_the_next_turn_at_the_hash_threads():
     assert order == ["first", "owner", "stranger 0", "stranger 1", "stranger 2"]
 
 
+async def checked_or_busy(queue: passwords.HashQueue, hold: asyncio.Event, *, trusted: bool = False) -> str:
+    """A check that takes its turn and lasts until ``hold`` is set: "checked", or "busy"
+    when it was turned away."""
+    try:
+        async with queue.turn(trusted=trusted):
+            await hold.wait()
+            return "checked"
+    except passwords.HashingBusy:
+        return "busy"
+
+
 async def test_strangers_who_waited_their_longest_are_turned_away_but_owners_wait(monkeypatch):
     monkeypatch.setattr(passwords, "MAX_HASH_WAIT_SECONDS", 0.05)
     queue = passwords.HashQueue(threads=2)
     hold = asyncio.Event()
 
-    async def check(trusted: bool = False) -> str:
-        try:
-            async with queue.turn(trusted=trusted):
-                await hold.wait()
-                return "checked"
-        except passwords.HashingBusy:
-            return "busy"
-
-    tasks = [asyncio.create_task(check()) for _ in range(2 + 5)]
-    owner = asyncio.create_task(check(trusted=True))  # never turned away
+    tasks = [asyncio.create_task(checked_or_busy(queue, hold)) for _ in range(2 + 5)]
+    owner = asyncio.create_task(checked_or_busy(queue, hold, trusted=True))  # never turned away
     await asyncio.sleep(0.2)
     hold.set()
     outcomes = await asyncio.gather(*tasks)
@@ -239,15 +242,7 @@ async def test_strangers_turned_away_because_checks_are_slow_are_no_flood(monkey
     queue = passwords.HashQueue(threads=1)
     hold = asyncio.Event()
 
-    async def check() -> str:
-        try:
-            async with queue.turn(trusted=False):
-                await hold.wait()
-                return "checked"
-        except passwords.HashingBusy:
-            return "busy"
-
-    tasks = [asyncio.create_task(check()) for _ in range(3)]
+    tasks = [asyncio.create_task(checked_or_busy(queue, hold)) for _ in range(3)]
     await asyncio.sleep(0.1)
     hold.set()
 
