@@ -3,6 +3,7 @@ whether this browser's device cookie vouches for it; and the device cookie itsel
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
@@ -67,8 +68,11 @@ class StrangersLine:
     async def enter(self) -> None:
         if self._places.locked():
             self._queue.crowded()
+        # Each waits its own while, so that a flood's turn-aways do not all fall due, and come
+        # back, at one moment: answered together they stall the event loop for everyone.
+        patience = passwords.MAX_HASH_WAIT_SECONDS * random.uniform(0.75, 1.0)
         try:
-            await asyncio.wait_for(self._places.acquire(), passwords.MAX_HASH_WAIT_SECONDS)
+            await asyncio.wait_for(self._places.acquire(), patience)
         except asyncio.TimeoutError:
             raise passwords.HashingBusy() from None
 
