@@ -1,11 +1,12 @@
 """Users for the bench, added in bulk by SQL, all with one real password hash."""
 from __future__ import annotations
 
+import asyncio
 import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from quartauth.db import connect
+from quartauth.db import DatabaseUnavailable, connect
 from quartauth.repository.users import select_user_by_email, update_user_is_admin
 from quartauth.services.passwords import PasswordHasher
 
@@ -47,14 +48,24 @@ async def add_users(url: str, first: int, last: int, hashed: str) -> None:
 
 
 
-async def make_admin(url: str, email: str) -> None:
+async def make_admin(url: str, email: str, tries: int = 5) -> None:
+    """Make ``email`` an admin. On SQLite the server's own writes (the mail it delivers after
+    the login phases, among them) can hold the one write lock past the busy timeout: try again."""
     database = connect(url)
     await database.open()
     try:
         user = await select_user_by_email(database, email)
         if user is None:
             raise RuntimeError(f"no seeded user {email}")
-        await update_user_is_admin(database, user.id, True)
+        for attempt in range(1, tries + 1):
+            try:
+                await update_user_is_admin(database, user.id, True)
+                return
+            except DatabaseUnavailable:
+                if attempt == tries:
+                    raise
+                print(f"making {email} an admin: the database is busy, trying again", flush=True)
+                await asyncio.sleep(1)
     finally:
         await database.close()
 
