@@ -196,7 +196,10 @@ class PasswordHasher:
 
     One more thread, at the normal priority, is kept for checks from browsers the account
     knows: under a flood of guesses the owner's check starts at once and runs at full speed;
-    when it is taken, the next such check goes to the front of the pool's line."""
+    when it is taken, the next such check goes to the front of the pool's line. One such
+    check per account at a time: while it runs, the account's others wait as strangers' do,
+    so an account of one's own, logged in to again and again, cannot keep the front of the
+    line from everyone else's owners."""
 
     def __init__(self, rounds: int, threads: int) -> None:
         self.rounds = rounds
@@ -206,18 +209,21 @@ class PasswordHasher:
         )
         self._trusted_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bcrypt-trusted")
         self._trusted_lane = asyncio.Lock()
+        self._accounts_checking: set[int] = set()  # whose known browsers have a check at the front
         self.queue = HashQueue(threads)
         self._dummy_hash: str | None = None
 
     async def hash(self, password: str) -> str:
         return await self._run(self._hash_now, password)
 
-    async def verify(self, password: str, stored_hash: str, *, trusted: bool = False) -> Verification:
+    async def verify(self, password: str, stored_hash: str, *, known_to: int | None = None) -> Verification:
         """Whether ``password`` is the one ``stored_hash`` was made from, in the time a check
         at the current cost takes, whatever the stored hash: an account hashed at an older
-        cost, or with a hash that is broken, cannot be told apart by how fast it says no."""
+        cost, or with a hash that is broken, cannot be told apart by how fast it says no.
+
+        ``known_to``: the account whose device cookie the browser carries (its check goes first)."""
         await self.prepare()
-        matches = await self._run(self._check_in_full_time, password, stored_hash, trusted=trusted)
+        matches = await self._run(self._check_in_full_time, password, stored_hash, known_to=known_to)
         return Verification(matches=matches, needs_rehash=matches and self._is_outdated(stored_hash))
 
     async def prepare(self) -> None:
@@ -225,11 +231,11 @@ class PasswordHasher:
         if self._dummy_hash is None:
             self._dummy_hash = await self.hash(os.urandom(16).hex())
 
-    async def verify_against_dummy(self, password: str, *, trusted: bool = False) -> None:
+    async def verify_against_dummy(self, password: str) -> None:
         """Spend the time a real check takes, for an email with no account behind it."""
         await self.prepare()
         assert self._dummy_hash is not None
-        await self._run(_matches, password, self._dummy_hash, trusted=trusted)
+        await self._run(_matches, password, self._dummy_hash)
 
     def _check_in_full_time(self, password: str, stored_hash: str) -> bool:
         assert self._dummy_hash is not None
@@ -255,14 +261,22 @@ class PasswordHasher:
         self._trusted_executor.shutdown(wait=False, cancel_futures=True)
         self._flood_executor.shutdown(wait=False, cancel_futures=True)
 
-    async def _run(self, function, *args, trusted: bool = False):  # type: ignore[no-untyped-def]
-        loop = asyncio.get_running_loop()
-        if trusted and not self._trusted_lane.locked():
-            async with self._trusted_lane:
-                return await loop.run_in_executor(self._trusted_executor, function, *args)
+    async def _run(self, function, *args, known_to: int | None = None):  # type: ignore[no-untyped-def]
+        if known_to is None or known_to in self._accounts_checking:
+            return await self._in_turn(function, *args, trusted=False)
+        self._accounts_checking.add(known_to)
+        try:
+            if not self._trusted_lane.locked():
+                async with self._trusted_lane:
+                    return await asyncio.get_running_loop().run_in_executor(self._trusted_executor, function, *args)
+            return await self._in_turn(function, *args, trusted=True)
+        finally:
+            self._accounts_checking.discard(known_to)
+
+    async def _in_turn(self, function, *args, trusted: bool):  # type: ignore[no-untyped-def]
         async with self.queue.turn(trusted=trusted):
             executor = self._flood_executor if self.queue.flooded and not trusted else self._executor
-            return await loop.run_in_executor(executor, function, *args)
+            return await asyncio.get_running_loop().run_in_executor(executor, function, *args)
 
     def _hash_now(self, password: str) -> str:
         hashed = bcrypt.hashpw(_prehash(password), bcrypt.gensalt(self.rounds))

@@ -73,9 +73,9 @@ async def authenticate(
     ``HashingBusy`` when the check waited too long for its turn."""
     user = await select_user_by_email(db, email)
     if user is None:
-        await hasher.verify_against_dummy(password, trusted=trusted)
+        await hasher.verify_against_dummy(password)
         return Authentication(None, failure="unknown email")
-    verification = await hasher.verify(password, user.password_hash, trusted=trusted)
+    verification = await hasher.verify(password, user.password_hash, known_to=user.id if trusted else None)
     if not verification.matches:
         return Authentication(None, user, "wrong password")
     if user.is_disabled:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import bcrypt
 import pytest
@@ -175,6 +176,30 @@ async def test_known_browsers_get_the_next_turn_at_the_hash_threads():
     await asyncio.gather(first, owner, *waiting)
 
     assert order == ["first", "owner", "stranger 0", "stranger 1", "stranger 2"]
+
+
+async def test_one_check_per_account_goes_first_and_its_others_wait_as_strangers_do(monkeypatch):
+    monkeypatch.setattr(passwords, "MAX_HASH_WAIT_SECONDS", 0.1)
+    hasher = PasswordHasher(rounds=4, threads=1)
+    stored = await hasher.hash("the password")
+    await hasher.prepare()
+    finish = threading.Event()
+    monkeypatch.setattr(passwords, "_matches", lambda password, stored_hash: finish.wait(5))
+    owner = asyncio.create_task(hasher.verify("the password", stored, known_to=1))  # the known browsers' thread
+    stranger = asyncio.create_task(hasher.verify("a guess", stored))  # the pool's one thread
+    await asyncio.sleep(0.05)
+
+    same_account = asyncio.create_task(hasher.verify("the password", stored, known_to=1))
+    other_owner = asyncio.create_task(hasher.verify("the password", stored, known_to=2))
+    await asyncio.sleep(0.3)
+
+    # The account's second check at once waited as a stranger's and was turned away; another
+    # account's owner waits at the front of the line, however long it takes.
+    assert same_account.done() and isinstance(same_account.exception(), passwords.HashingBusy)
+    assert not other_owner.done()
+    finish.set()
+    assert all(verification.matches for verification in await asyncio.gather(owner, stranger, other_owner))
+    hasher.close()
 
 
 async def checked_or_busy(queue: passwords.HashQueue, hold: asyncio.Event, *, trusted: bool = False) -> str:
