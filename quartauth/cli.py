@@ -46,19 +46,19 @@ def prune() -> None:
 
     async def delete(database: Database) -> None:
         await _require_current_schema(database)
-        now = sessions.utc_now()
+        now, config = sessions.utc_now(), load_config()
         removed = await sessions.prune(database, now)
-        click.echo(f"deleted {removed} ended session{'' if removed == 1 else 's'}")
+        click.echo(f"deleted {_counted(removed, 'ended session')}")
         forgotten = await throttle.prune(database, now)
-        click.echo(f"deleted {forgotten} old count{'' if forgotten == 1 else 's'} of failed logins and sign-ups")
-        retention = timedelta(days=load_config()["AUDIT_RETENTION_DAYS"])
+        click.echo(f"deleted {_counted(forgotten, 'old count')} of failed logins and sign-ups")
+        retention = timedelta(days=config["AUDIT_RETENTION_DAYS"])
         expired = await audit.prune(database, now, retention)
-        click.echo(f"deleted {expired} security log event{'' if expired == 1 else 's'} older than {retention.days} days")
+        click.echo(f"deleted {_counted(expired, 'security log event')} older than {retention.days} days")
         links = await tokens.prune(database, now)
-        click.echo(f"deleted {links} expired link{'' if links == 1 else 's'}")
-        kept = timedelta(days=load_config()["OUTBOX_RETENTION_DAYS"])
+        click.echo(f"deleted {_counted(links, 'expired link')}")
+        kept = timedelta(days=config["OUTBOX_RETENTION_DAYS"])
         sent = await delivery.prune(database, now, kept)
-        click.echo(f"deleted {sent} message{'' if sent == 1 else 's'} delivered more than {kept.days} days ago")
+        click.echo(f"deleted {_counted(sent, 'message')} delivered more than {kept.days} days ago")
 
     _run_with_database(delete)
 
@@ -74,10 +74,10 @@ def send_mail() -> None:
     async def deliver(database: Database) -> None:
         await _require_current_schema(database)
         sent = await delivery.deliver_due(database, transport, config["MAIL_FROM"], sessions.utc_now())
-        click.echo(f"delivered {sent} message{'' if sent == 1 else 's'}")
+        click.echo(f"delivered {_counted(sent, 'message')}")
         waiting = await delivery.waiting(database)
         if waiting:
-            raise click.ClickException(f"{waiting} message{'' if waiting == 1 else 's'} could not be delivered yet; they wait in the outbox")
+            raise click.ClickException(f"{_counted(waiting, 'message')} could not be delivered yet; they wait in the outbox")
 
     _run_with_database(deliver)
 
@@ -301,3 +301,8 @@ def _run_with_database(action: Callable[[Database], Awaitable[None]]) -> None:
 def _fail(message: str) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
+
+
+def _counted(number: int, noun: str) -> str:
+    """"1 expired link", "2 expired links"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -83,6 +83,7 @@ class SignedIn:
 
 
 def hash_token(token: str) -> str:
+    """What the database keeps of a secret token, a session's or a mailed link's: its SHA-256."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -5,7 +5,6 @@ purpose kills the older ones.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -19,6 +18,7 @@ from ..repository.email_tokens import (
     select_email_token,
     take_email_token,
 )
+from .sessions import hash_token
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 100  # a link's token is 43 characters; anything much longer is not one
@@ -44,7 +44,7 @@ async def issue(
     token = secrets.token_urlsafe(TOKEN_BYTES)
     await delete_email_tokens_of_user(db, user_id, purpose)
     await insert_email_token(
-        db, user_id=user_id, purpose=purpose, token_hash=_digest(token), new_email=new_email,
+        db, user_id=user_id, purpose=purpose, token_hash=hash_token(token), new_email=new_email,
         created_at=now, expires_at=now + LIFETIMES[purpose],
     )
     return token
@@ -54,14 +54,14 @@ async def peek(db: Connection | Database, token: str, purpose: Purpose, now: dat
     """What the token stands for while it works, without using it."""
     if not _plausible(token):
         return None
-    return await select_email_token(db, _digest(token), purpose, now)
+    return await select_email_token(db, hash_token(token), purpose, now)
 
 
 async def take(db: Connection | Database, token: str, purpose: Purpose, now: datetime) -> EmailToken | None:
     """Use the token: what it stands for, or None when it is unknown, used or expired."""
     if not _plausible(token):
         return None
-    return await take_email_token(db, _digest(token), purpose, now)
+    return await take_email_token(db, hash_token(token), purpose, now)
 
 
 async def forget_others(db: Connection | Database, user_id: int, purpose: Purpose) -> None:
@@ -75,7 +75,3 @@ async def prune(db: Database, now: datetime) -> int:
 
 def _plausible(token: str) -> bool:
     return 0 < len(token) <= MAX_TOKEN_LENGTH
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()

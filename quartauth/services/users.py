@@ -101,7 +101,7 @@ async def change_password(
     the session in use carries on under a new token, which the caller hands to the browser.
     Reset links stop working, and a ``mailer`` tells the address (a security notice).
     """
-    if not (await hasher.verify(current, signed_in.user.password_hash)).matches:
+    if not await password_is_theirs(hasher, signed_in.user, current):
         return None
     password_hash = await hasher.hash(new)
     async with db.transaction() as connection:
@@ -115,6 +115,7 @@ async def change_password(
 
 
 async def password_is_theirs(hasher: PasswordHasher, user: User, password: str) -> bool:
+    """Whether ``password`` is ``user``'s: for the signed-in person's own checks."""
     return (await hasher.verify(password, user.password_hash)).matches
 
 
@@ -122,7 +123,7 @@ async def reauthenticate(
     db: Database, hasher: PasswordHasher, signed_in: SignedIn, *, password: str, now: datetime
 ) -> SignedIn | None:
     """Confirm it's them: when ``password`` is theirs, the session vouches for them from ``now``."""
-    if not (await hasher.verify(password, signed_in.user.password_hash)).matches:
+    if not await password_is_theirs(hasher, signed_in.user, password):
         return None
     return await note_reauthentication(db, signed_in, now)
 
@@ -147,7 +148,7 @@ async def delete_account(
     Raises ``Refused`` for the last admin who can sign in.
     """
     user = signed_in.user
-    if not (await hasher.verify(password, user.password_hash)).matches:
+    if not await password_is_theirs(hasher, user, password):
         return Deletion.WRONG_PASSWORD
     async with db.transaction() as connection:
         if user.is_admin:
