@@ -37,6 +37,10 @@ async def delete_email_tokens_of_user(db: Executor, user_id: int, purpose: str) 
     await db.execute("email_tokens/delete_email_tokens_of_user", user_id=user_id, purpose=purpose)
 
 
+async def delete_all_email_tokens_of_user(db: Executor, user_id: int) -> int:
+    return await db.execute("email_tokens/delete_all_email_tokens_of_user", user_id=user_id)
+
+
 async def select_email_token(db: Executor, token_hash: str, purpose: str, now: datetime) -> EmailToken | None:
     row = await db.fetch_one("email_tokens/select_email_token", token_hash=token_hash, purpose=purpose, now=now)
     return None if row is None else EmailToken(row["user_id"], row["new_email"])

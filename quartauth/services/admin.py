@@ -23,7 +23,7 @@ from ..repository.users import (
     update_user_disabled_at,
     update_user_is_admin,
 )
-from . import paging
+from . import paging, tokens
 from .emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 
 PAGE_SIZE = 50
@@ -119,7 +119,7 @@ async def user_by_email(db: Database, email: str) -> User:
 
 
 async def disable(db: Database, user_id: int, *, by: int | None, now: datetime) -> User:
-    """The user can no longer sign in, and every session of theirs ends at once."""
+    """The user can no longer sign in, and every session and mailed link of theirs ends at once."""
     async with db.transaction() as connection:
         user = await _existing(connection, user_id)
         if user.id == by:
@@ -129,6 +129,7 @@ async def disable(db: Database, user_id: int, *, by: int | None, now: datetime) 
         if not user.is_disabled:
             await update_user_disabled_at(connection, user.id, now)
         await delete_sessions_of_user(connection, user.id)
+        await tokens.end_every_link(connection, user.id)
     return user
 
 
@@ -158,10 +159,11 @@ async def remove_admin(db: Database, user_id: int, *, by: int | None) -> User:
 
 
 async def end_sessions(db: Database, user_id: int) -> User:
-    """Log the user out everywhere."""
+    """Log the user out everywhere, and end every link mailed to them."""
     async with db.transaction() as connection:
         user = await _existing(connection, user_id)
         await delete_sessions_of_user(connection, user.id)
+        await tokens.end_every_link(connection, user.id)
     return user
 
 

@@ -37,13 +37,32 @@ async def resend_verification(db: Database, mailer: Mailer, user: User, now: dat
         await send_verification(connection, mailer, user, now)
 
 
+@dataclass(frozen=True)
+class OpenLink:
+    """What a working link is for: whose account, and for a change of address, the new one."""
+
+    user: User
+    new_email: str | None = None
+
+
+async def open_link(db: Database, token: str, purpose: Purpose, now: datetime) -> OpenLink | None:
+    """What a link would do, without doing it (a link's page shows this, its button acts):
+    None when the link is dead or its account disabled."""
+    found = await tokens.peek(db, token, purpose, now)
+    user = found and await select_user_by_id(db, found.user_id)
+    if not user or user.is_disabled:
+        return None
+    return OpenLink(user, found.new_email)
+
+
 async def verify(db: Database, token: str, now: datetime) -> User | None:
-    """Mark the address the link was sent to as proven: the user, or None for a used,
-    expired or unknown link."""
+    """Mark the address the link was sent to as proven: the user as they were before, or
+    None for an expired or unknown link. The link keeps working until it expires (or a
+    security change ends it), so opening it again only says the address is verified."""
     async with db.transaction() as connection:
-        found = await tokens.take(connection, token, Purpose.VERIFY, now)
+        found = await tokens.peek(connection, token, Purpose.VERIFY, now)
         user = found and await select_user_by_id(connection, found.user_id)
-        if not user:
+        if not user or user.is_disabled:
             return None
         if not user.is_verified:
             await update_user_email_verified_at(connection, user.id, now)
@@ -62,20 +81,12 @@ async def ask_reset(db: Database, mailer: Mailer, email: str, now: datetime) -> 
     return user
 
 
-async def reset_link_account(db: Database, token: str, now: datetime) -> User | None:
-    """The account a working reset link is for (None: the link is dead, or the account
-    disabled)."""
-    found = await tokens.peek(db, token, Purpose.RESET, now)
-    user = found and await select_user_by_id(db, found.user_id)
-    return user if user and not user.is_disabled else None
-
-
 async def reset_password(
     db: Database, hasher: PasswordHasher, mailer: Mailer, *, token: str, password: str, now: datetime
 ) -> User | None:
     """Give the link's account ``password`` and end every session of it: the user, or
     None (nothing changed) for a used, expired or unknown link."""
-    if await reset_link_account(db, token, now) is None:
+    if await open_link(db, token, Purpose.RESET, now) is None:
         return None  # no hashing for a dead link
     password_hash = await hasher.hash(password)
     async with db.transaction() as connection:
@@ -85,6 +96,7 @@ async def reset_password(
             return None
         await update_user_password_hash(connection, user.id, password_hash)
         await delete_sessions_of_user(connection, user.id)
+        await tokens.end_every_link(connection, user.id)
         # The link came to the address: that proves it as well as a verify link does.
         if not user.is_verified:
             await update_user_email_verified_at(connection, user.id, now)
@@ -131,6 +143,7 @@ async def change_email(db: Database, mailer: Mailer, token: str, now: datetime) 
             if await select_user_by_email(connection, found.new_email) is not None:
                 return EmailChangeOutcome(EmailChange.TAKEN, user)  # the link is used up all the same
             await update_user_email(connection, user.id, found.new_email, now)
+            await tokens.end_every_link(connection, user.id)
             await mailer.send(connection, Letter.EMAIL_CHANGED, user.email, now, new_email=found.new_email)
     except UniqueViolation:  # taken between the read and the change
         return EmailChangeOutcome(EmailChange.TAKEN)

@@ -13,8 +13,6 @@ Time comes from a ``Clock``, so tests can move it.
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -37,8 +35,9 @@ from ..repository.sessions import (
     update_session_token,
 )
 from ..repository.users import User, update_user_last_sign_in
+from . import tokens
+from .secret_tokens import hash_token, new_token
 
-TOKEN_BYTES = 32
 # Recording every page view would turn each read into a write; minutes are precise enough
 # (an idle timeout is then right to within this much).
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
@@ -82,11 +81,6 @@ class SignedIn:
         return entered is not None and entered >= moment
 
 
-def hash_token(token: str) -> str:
-    """What the database keeps of a secret token, a session's or a mailed link's: its SHA-256."""
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 async def start_session(
     db: Database,
     user: User,
@@ -102,7 +96,7 @@ async def start_session(
 
     Sweeps the user's own ended sessions on the way, so they never pile up.
     """
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     async with db.transaction() as connection:
         # The session copies the user's last sign-in as its previous one; this becomes the last.
         session = await insert_session(
@@ -182,8 +176,12 @@ async def end_other_session(db: Database, signed_in: SignedIn, session_id: int) 
 
 
 async def end_other_sessions(db: Database, signed_in: SignedIn) -> int:
-    """End every session of the signed-in user but the one in use; answer how many."""
-    return await delete_other_sessions_of_user(db, signed_in.user.id, signed_in.session.id)
+    """Log out everywhere else: end every session of the signed-in user but the one in use
+    and every link mailed to them (a security change); answer how many sessions ended."""
+    async with db.transaction() as connection:
+        ended = await delete_other_sessions_of_user(connection, signed_in.user.id, signed_in.session.id)
+        await tokens.end_every_link(connection, signed_in.user.id)
+    return ended
 
 
 async def note_reauthentication(db: Database, signed_in: SignedIn, now: datetime) -> SignedIn:
@@ -195,7 +193,7 @@ async def note_reauthentication(db: Database, signed_in: SignedIn, now: datetime
 async def renew_token(db: Connection | Database, signed_in: SignedIn, now: datetime) -> SignedIn:
     """Give the session in use a new token, the password having just been entered (a
     cookie copied before then stops working); the caller hands it to the browser."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     await update_session_token(db, signed_in.session.id, hash_token(token), now)
     return replace(signed_in, session=replace(signed_in.session, reauthenticated_at=now), token=token)
 

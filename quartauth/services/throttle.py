@@ -219,15 +219,16 @@ class Throttle:
         counts at once, before its password is hashed."""
         return await self._admit([(self.rules.sign_up, network_of(client_address))], SIGN_UP_REFUSAL_MESSAGE)
 
-    async def mail(self, client_address: str | None, email: str | None) -> Refusal | None:
+    async def mail(self, client_address: str | None, email: str | None, kind: str = "") -> Refusal | None:
         """The refusal of mail asked for from ``client_address`` (None: not counted by
         address) to ``email``'s account (None: not counted by account), or None; mail not
-        refused counts at once."""
+        refused counts at once. An account's limit is kept per ``kind`` of mail (a link's
+        purpose), so asking for one kind never holds back another."""
         keys = []
         if client_address is not None:
             keys.append((self.rules.mail_address, network_of(client_address)))
         if email is not None:
-            keys.append((self.rules.mail_account, _digest(email)))
+            keys.append((self.rules.mail_account, _digest(f"{kind}:{email}")))
         return await self._admit(keys, MAIL_REFUSAL_MESSAGE)
 
     async def _admit(self, keys: list[tuple[Rule, str]], template: str) -> Refusal | None:

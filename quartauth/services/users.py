@@ -13,7 +13,6 @@ from . import tokens
 from .email_flows import send_verification
 from .mail import Letter, Mailer
 from .passwords import PasswordHasher
-from .tokens import Purpose
 from .sessions import SignedIn, note_reauthentication, renew_token
 
 EMAIL_TAKEN_MESSAGE = "Email already registered"
@@ -99,7 +98,7 @@ async def change_password(
 
     Every other session ends, since one of them may be whoever made the change necessary;
     the session in use carries on under a new token, which the caller hands to the browser.
-    Reset links stop working, and a ``mailer`` tells the address (a security notice).
+    Every mailed link stops working, and a ``mailer`` tells the address (a security notice).
     """
     if not await password_is_theirs(hasher, signed_in.user, current):
         return None
@@ -107,7 +106,7 @@ async def change_password(
     async with db.transaction() as connection:
         await update_user_password_hash(connection, signed_in.user.id, password_hash)
         await delete_other_sessions_of_user(connection, signed_in.user.id, signed_in.session.id)
-        await tokens.forget_others(connection, signed_in.user.id, Purpose.RESET)
+        await tokens.end_every_link(connection, signed_in.user.id)
         renewed = await renew_token(connection, signed_in, now)
         if mailer is not None:
             await mailer.send(connection, Letter.PASSWORD_CHANGED, signed_in.user.email, now)

@@ -13,7 +13,7 @@ from quartauth.repository.users import select_user_by_email
 from quartauth.services import mail
 
 from ..conftest import AuthActions
-from ..helpers import PASSWORD, page_text
+from ..helpers import PASSWORD, csrf_token_in, page_text
 from ..mailbox import link_in, path_of, text_of
 
 NEW_PASSWORD = "a brand new secret phrase"
@@ -33,6 +33,13 @@ async def forgot(client, email: str):  # type: ignore[no-untyped-def]
     return await client.post("/forgot", form={"csrf_token": await token.csrf_token("/forgot"), "email": email}, follow_redirects=True)
 
 
+async def open_link(client, link: str):  # type: ignore[no-untyped-def]
+    """Open a mailed link and press its page's one button, as a person does."""
+    page = await client.get(path_of(link))
+    assert page.status_code == 200, await page_text(page)
+    return await client.post(path_of(link), form={"csrf_token": csrf_token_in(await page_text(page))}, follow_redirects=True)
+
+
 async def reset_with(client, path: str, password: str = NEW_PASSWORD):  # type: ignore[no-untyped-def]
     token = await AuthActions(client).csrf_token("/forgot")  # the session's token, from any form
     return await client.post(path, form={"csrf_token": token, "new_password": password, "confirm": password})
@@ -48,12 +55,31 @@ async def test_signing_up_mails_a_link_that_verifies_the_address(mail_app, mailb
     link = link_in(message)
     assert link.startswith("http://localhost/verify/") and link in message.get_body(("html",)).get_content()
 
-    followed = await person.client.get(path_of(link), follow_redirects=True)
+    followed = await open_link(person.client, link)
 
     assert "Your email address is verified." in await page_text(followed)
     assert (await select_user_by_email(database, "person@example.com")).is_verified
     assert "Please confirm your email address" not in await page_text(await person.client.get("/"))
-    assert (await person.client.get(path_of(link))).status_code == 410  # once only
+    again = await mail_app.test_client().get(path_of(link))  # opened again, signed in or not
+    assert again.status_code == 200 and "Your email address is verified." in await page_text(again)
+    assert "<form" not in (await page_text(again)).split("<main", 1)[-1]
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize("letter", [L.VERIFY_EMAIL, L.CONFIRM_NEW_EMAIL])
+async def test_opening_a_link_changes_nothing_until_its_button_is_pressed(mail_app, mailbox, database, method, letter):
+    person = await signed_up(mail_app, mailbox)
+    await person.post("/account/email", new_email="new@example.com", current_password=PASSWORD)
+    recipient = "new@example.com" if letter is L.CONFIRM_NEW_EMAIL else "person@example.com"
+    link = link_in(await mailbox.wait_for(recipient, SUBJECTS[letter]))
+
+    opened = await mail_app.test_client().open(path_of(link), method=method)
+
+    assert opened.status_code == 200
+    user = await select_user_by_email(database, "person@example.com")
+    assert user is not None and not user.is_verified
+    assert await select_user_by_email(database, "new@example.com") is None
+    assert "Your email address" in await page_text(await open_link(mail_app.test_client(), link))
 
 
 async def test_resend_sends_at_most_one_mail_a_minute(mail_app, mailbox, clock):
@@ -177,6 +203,18 @@ async def test_changing_the_password_kills_the_reset_link(mail_app, mailbox):
     await mailbox.wait_for("person@example.com", SUBJECTS[L.PASSWORD_CHANGED])
 
 
+async def test_a_reset_asked_for_just_after_an_email_change_is_still_mailed(mail_app, mailbox):
+    person = await signed_up(mail_app, mailbox)
+    await person.post("/verify/resend")  # every kind of link asked for within the minute
+    await person.post("/account/email", new_email="new@example.com", current_password=PASSWORD)
+
+    await forgot(mail_app.test_client(), "person@example.com")
+
+    await mailbox.wait_for("person@example.com", SUBJECTS[L.RESET_PASSWORD])
+    await mailbox.wait_for("new@example.com", SUBJECTS[L.CONFIRM_NEW_EMAIL])
+    await mailbox.wait_for("person@example.com", SUBJECTS[L.VERIFY_EMAIL], count=2)
+
+
 async def test_asking_for_a_new_reset_link_kills_the_older_one(mail_app, mailbox, clock):
     await signed_up(mail_app, mailbox)
     client = mail_app.test_client()
@@ -205,7 +243,7 @@ async def test_changing_the_email_takes_the_link_sent_to_the_new_address(mail_ap
     confirm = await mailbox.wait_for("new@example.com", SUBJECTS[L.CONFIRM_NEW_EMAIL])
     notice = await mailbox.wait_for("person@example.com", SUBJECTS[L.EMAIL_CHANGE_ASKED])
     unchanged = await select_user_by_email(database, "person@example.com")
-    followed = await person.client.get(path_of(link_in(confirm)), follow_redirects=True)
+    followed = await open_link(person.client, link_in(confirm))
 
     assert asked.status_code == 302 and unchanged is not None
     assert "reset your password" in text_of(notice)
@@ -237,6 +275,31 @@ async def test_a_wrong_password_changes_no_email(mail_app, mailbox):
 
     assert answer.status_code == 200 and "That is not your current password." in await page_text(answer)
     assert not mailbox.to("new@example.com")
+
+
+async def test_an_email_change_asked_before_a_reset_cannot_take_the_account_back(mail_app, mailbox, database):
+    attacker = await signed_up(mail_app, mailbox)  # knows the password, for now
+    await attacker.post("/account/email", new_email="attacker@example.net", current_password=PASSWORD)
+    stolen = path_of(link_in(await mailbox.wait_for("attacker@example.net", SUBJECTS[L.CONFIRM_NEW_EMAIL])))
+    owner = mail_app.test_client()
+    await forgot(owner, "person@example.com")
+    await reset_with(owner, path_of(link_in(await mailbox.wait_for("person@example.com", SUBJECTS[L.RESET_PASSWORD]))))
+
+    shown = await attacker.client.get(stolen)
+    pressed = await attacker.client.post(stolen, form={"csrf_token": await attacker.csrf_token("/forgot")})
+
+    assert shown.status_code == 410 and pressed.status_code == 410
+    assert await select_user_by_email(database, "person@example.com") is not None
+
+
+async def test_a_reset_link_mailed_to_the_old_address_dies_with_the_email_change(mail_app, mailbox):
+    person = await signed_up(mail_app, mailbox)
+    await forgot(mail_app.test_client(), "person@example.com")
+    old_reset = path_of(link_in(await mailbox.wait_for("person@example.com", SUBJECTS[L.RESET_PASSWORD])))
+    await person.post("/account/email", new_email="new@example.com", current_password=PASSWORD)
+    await open_link(person.client, link_in(await mailbox.wait_for("new@example.com", SUBJECTS[L.CONFIRM_NEW_EMAIL])))
+
+    assert (await mail_app.test_client().get(old_reset)).status_code == 410
 
 
 # --- notices --------------------------------------------------------------------------------
@@ -308,7 +371,7 @@ async def test_require_verified_email_keeps_unverified_people_out_until_they_ver
         person = await signed_up(app, mailbox)
         kept_out = await person.client.get("/account")
         link = link_in(mailbox.to("person@example.com")[0])
-        await person.client.get(path_of(link))
+        await open_link(person.client, link)
         let_in = await person.client.get("/account")
 
     assert kept_out.status_code == 403 and "confirm your email address" in await page_text(kept_out)

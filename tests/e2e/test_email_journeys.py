@@ -35,6 +35,7 @@ def test_sign_up_then_verify_the_address_from_the_mail(visit):
     assert "Please confirm your email address" in visit.text()
 
     visit.goto(mailed_link(visit, email, "Confirm your email address"))
+    visit.submit("Verify email address")
 
     assert visit.page.url == visit.server.url("/")
     assert "Your email address is verified." in visit.text()

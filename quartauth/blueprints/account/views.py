@@ -13,6 +13,7 @@ from ...services.admin import Refused
 from ...services.audit import Event
 from ...services.paging import MAX_ID
 from ...services.sessions import SignedIn
+from ...services.tokens import Purpose
 from ...signed_in import sign_in, sign_out, signed_in_required
 from ..auth import attempts
 from ..auth.reauthentication import WRONG_PASSWORD_MESSAGE, recent_password_required
@@ -116,7 +117,7 @@ async def change_email(signed_in: SignedIn) -> ResponseReturnValue:
         ):
             form.current_password.errors.append(WRONG_CURRENT_PASSWORD)
         else:
-            refusal = await extensions.throttle().mail(request.remote_addr, user.email)
+            refusal = await extensions.throttle().mail(request.remote_addr, user.email, Purpose.CHANGE_EMAIL)
             if refusal is not None:
                 raise throttle.TooManyAttempts(refusal)
             await email_flows.ask_email_change(extensions.database(), extensions.mailer(), user, new_email, extensions.clock()())

@@ -20,5 +20,5 @@ class ResetForm(Form):
         await guessing_problem(field, email=self.email)
 
 
-class ResendForm(Form):
-    """Only the CSRF token: one more link, to the signed-in person's own address."""
+class ButtonForm(Form):
+    """Only the CSRF token: a button (resend the link, or do what a mailed link is for)."""

@@ -13,15 +13,17 @@ from ...security_log import log_event
 from ...services import audit, email_flows, throttle
 from ...services.audit import Event
 from ...services.email_flows import EmailChange
+from ...services.tokens import Purpose
 from ...services.sessions import SignedIn
 from ...signed_in import EmailNotVerified, current_sign_in, signed_in_required
 from ..auth import attempts
 from ..auth.views import start_session
-from .forms import ForgotForm, ResendForm, ResetForm
+from .forms import ButtonForm, ForgotForm, ResetForm
 
 blueprint = Blueprint("email", __name__, template_folder="templates")
 logger = logging.getLogger("quartauth.mail")
 
+VERIFIED = "Your email address is verified."
 FORGOT_ANSWER = "If that address has an account, we sent a link to reset its password."
 # A dead link's page: what it was for, and where to ask for a new one.
 DEAD_LINKS = {
@@ -31,13 +33,31 @@ DEAD_LINKS = {
 }
 
 
+# A link's GET (and HEAD, which mail scanners send) only shows a page; its one button acts.
 @blueprint.get("/verify/<token>")
-async def verify(token: str) -> ResponseReturnValue:
-    user = await email_flows.verify(extensions.database(), token, extensions.clock()())
-    if user is None:
+async def verify_page(token: str) -> ResponseReturnValue:
+    link = await email_flows.open_link(extensions.database(), token, Purpose.VERIFY, extensions.clock()())
+    signed_in = current_sign_in()
+    if (link and link.user.is_verified) or (link is None and signed_in and signed_in.user.is_verified):
+        return await render("email/link.html", heading="Your email address is verified", message=VERIFIED)
+    if link is None:
         return await _dead_link("verify")
-    await log_event(Event.EMAIL_VERIFIED, user=user)
-    await flash("Your email address is verified.", "success")
+    return await _link_page(
+        heading="Verify your email address",
+        message=f"Verify that {link.user.email} is your email address.",
+        button="Verify email address",
+        action=url_for("email.verify", token=token),
+    )
+
+
+@blueprint.post("/verify/<token>")
+async def verify(token: str) -> ResponseReturnValue:
+    before = await email_flows.verify(extensions.database(), token, extensions.clock()())
+    if before is None:
+        return await _dead_link("verify")
+    if not before.is_verified:
+        await log_event(Event.EMAIL_VERIFIED, user=before)
+    await flash(VERIFIED, "success")
     return redirect(url_for("core.home" if current_sign_in() else "auth.login"))
 
 
@@ -45,27 +65,27 @@ async def verify(token: str) -> ResponseReturnValue:
 @signed_in_required
 async def resend_page(signed_in: SignedIn) -> ResponseReturnValue:
     """Where a dead verify link sends people: the Resend button, or word that all is done."""
-    return await render("email/verify.html", signed_in=signed_in, form=await ResendForm.create_form())
+    return await render("email/verify.html", signed_in=signed_in, form=await ButtonForm.create_form())
 
 
 @blueprint.app_errorhandler(EmailNotVerified)
 async def not_verified(error: EmailNotVerified) -> ResponseReturnValue:
     """REQUIRE_VERIFIED_EMAIL: the page says what to do instead of what was asked for."""
     signed_in = current_sign_in()
-    return await render("email/verify.html", signed_in=signed_in, form=await ResendForm.create_form(), required=True), 403
+    return await render("email/verify.html", signed_in=signed_in, form=await ButtonForm.create_form(), required=True), 403
 
 
 @blueprint.post("/verify/resend")
 @signed_in_required
 async def resend_verification(signed_in: SignedIn) -> ResponseReturnValue:
-    form = await ResendForm.create_form()
+    form = await ButtonForm.create_form()
     if not await form.validate_on_submit():  # only the CSRF token, which the app checked already
         return redirect(url_for("email.resend_page"))
     user = signed_in.user
     if user.is_verified:
         await flash("Your email address is verified already.", "info")
         return redirect(url_for("core.home"))
-    refusal = await extensions.throttle().mail(request.remote_addr, user.email)
+    refusal = await extensions.throttle().mail(request.remote_addr, user.email, Purpose.VERIFY)
     if refusal is not None:
         raise throttle.TooManyAttempts(refusal)
     await email_flows.resend_verification(extensions.database(), extensions.mailer(), user, extensions.clock()())
@@ -92,11 +112,11 @@ async def forgot() -> ResponseReturnValue:
 @blueprint.route("/reset/<token>", methods=["GET", "POST"])
 async def reset(token: str) -> ResponseReturnValue:
     db, now = extensions.database(), extensions.clock()()
-    account = await email_flows.reset_link_account(db, token, now)
-    if account is None:
+    link = await email_flows.open_link(db, token, Purpose.RESET, now)
+    if link is None:
         return await _dead_link("reset")
     form = await ResetForm.create_form()
-    form.email = account.email
+    form.email = link.user.email
     if await form.validate_on_submit():
         user = await email_flows.reset_password(
             db, extensions.password_hasher(), extensions.mailer(), token=token, password=form.new_password.data, now=now
@@ -113,6 +133,19 @@ async def reset(token: str) -> ResponseReturnValue:
 
 
 @blueprint.get("/confirm-email/<token>")
+async def confirm_email_page(token: str) -> ResponseReturnValue:
+    link = await email_flows.open_link(extensions.database(), token, Purpose.CHANGE_EMAIL, extensions.clock()())
+    if link is None:
+        return await _dead_link("change")
+    return await _link_page(
+        heading="Change your email address",
+        message=f"Change the email address of your account from {link.user.email} to {link.new_email}.",
+        button="Change email address",
+        action=url_for("email.confirm_email", token=token),
+    )
+
+
+@blueprint.post("/confirm-email/<token>")
 async def confirm_email(token: str) -> ResponseReturnValue:
     outcome = await email_flows.change_email(extensions.database(), extensions.mailer(), token, extensions.clock()())
     if outcome.result is EmailChange.DEAD_LINK:
@@ -133,13 +166,18 @@ async def _send_reset_link(email: str, client_address: str | None) -> None:
     """After /forgot answered: a link when the address is an account's, at most one a minute."""
     db, now = extensions.database(), extensions.clock()()
     try:
-        if await extensions.throttle().mail(None, email) is not None:
-            return  # one went less than a minute ago; the answer said nothing either way
+        if await extensions.throttle().mail(None, email, Purpose.RESET) is not None:
+            return  # one went less than a minute ago, and its link still works
         user = await email_flows.ask_reset(db, extensions.mailer(), email, now)
         if user is not None:
             await audit.record(db, Event.RESET_ASKED, now=now, where=audit.Where(client_address), user_id=user.id, email=user.email)
     except Exception:  # a background task has nobody to answer: the log has to do
         logger.exception("a link to reset a password could not be queued")
+
+
+async def _link_page(*, heading: str, message: str, button: str, action: str) -> ResponseReturnValue:
+    form = await ButtonForm.create_form()
+    return await render("email/link.html", heading=heading, message=message, button=button, action=action, form=form)
 
 
 async def _dead_link(kind: str) -> ResponseReturnValue:

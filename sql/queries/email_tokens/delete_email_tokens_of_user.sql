@@ -1,4 +1,4 @@
--- Asking for a new link, or changing the password, kills the older links of that purpose.
+-- Asking for a new link kills the older links of that purpose.
 DELETE FROM email_tokens
  WHERE user_id = :user_id
    AND purpose = :purpose
