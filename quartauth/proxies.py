@@ -83,7 +83,9 @@ def _peer(scope: dict[str, Any]) -> ipaddress.IPv4Address | ipaddress.IPv6Addres
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``text`` names; an IPv4 address seen as IPv6 (``::ffff:a.b.c.d``) as IPv4."""
     try:
-        return ipaddress.ip_address(text.strip("[]"))
+        address = ipaddress.ip_address(text.strip("[]"))
     except ValueError:
         return None
+    return address.ipv4_mapped or address if address.version == 6 else address

@@ -72,6 +72,12 @@ async def test_the_client_is_the_nearest_address_that_is_not_a_trusted_proxy(cha
     assert scope["client"] == (client, 0)
 
 
+async def test_a_proxy_seen_through_a_dual_stack_listener_is_still_trusted():
+    scope = await seen_by_the_app("::ffff:10.0.0.5", [("x-forwarded-for", "::ffff:203.0.113.7")])
+
+    assert scope["client"] == ("203.0.113.7", 0)
+
+
 async def test_a_garbled_address_from_a_trusted_proxy_leaves_the_peer():
     scope = await seen_by_the_app(PROXY, [("x-forwarded-for", "203.0.113.7, garbage")])
 

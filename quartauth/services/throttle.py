@@ -324,13 +324,16 @@ def _name(rule: Rule, key: str) -> str:
 
 
 def network_of(client_address: str | None) -> str:
-    """The key of a client address: IPv6 clients by their /64, as one host may hold it all."""
+    """The key of a client address: IPv6 clients by their /64, as one host may hold it all;
+    an IPv4 client seen through a dual-stack listener (``::ffff:a.b.c.d``) by its IPv4 address."""
     if not client_address:
         return "unknown"
     try:
         address = ipaddress.ip_address(client_address)
     except ValueError:
         return client_address
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)

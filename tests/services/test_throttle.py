@@ -58,8 +58,18 @@ def test_a_refusal_says_minutes_rounded_up_and_at_least_one(clock):
     assert throttle.Refusal(clock.now + timedelta(seconds=5)).message(clock.now).endswith("in 1 minute.")
 
 
-@pytest.mark.parametrize(("address", "key"), [("2001:db8::1", "2001:db8::/64"), ("2001:db8::ffff:1", "2001:db8::/64"), ("203.0.113.7", "203.0.113.7"), (None, "unknown")])
-def test_ipv6_clients_count_by_their_slash_64(address, key):
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("2001:db8::1", "2001:db8::/64"),
+        ("2001:db8::ffff:1", "2001:db8::/64"),
+        ("203.0.113.7", "203.0.113.7"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("::ffff:198.51.100.9", "198.51.100.9"),
+        (None, "unknown"),
+    ],
+)
+def test_ipv6_clients_count_by_their_slash_64_and_mapped_ipv4_clients_by_their_address(address, key):
     assert throttle.network_of(address) == key
 
 

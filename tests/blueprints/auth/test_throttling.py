@@ -73,6 +73,17 @@ async def test_the_sixth_wrong_password_from_one_address_is_refused_without_hash
     assert checks["calls"] == before
 
 
+async def test_clients_behind_a_dual_stack_listener_are_counted_apart(app):
+    await registered(app)
+    attacker = From(app.test_client(), {"client": ("::ffff:203.0.113.7", 40000)})
+    for _ in range(11):  # past the address's ten failures a minute
+        await attacker.try_login(f"nobody{_}@example.com", "wrong guess")
+    assert (await attacker.try_login("nobody@example.com", "wrong guess")).status_code == 429
+    neighbour = From(app.test_client(), {"client": ("::ffff:198.51.100.9", 40000)})
+
+    assert (await neighbour.try_login("person@example.com", PASSWORD)).status_code == 302
+
+
 @pytest.mark.parametrize("variant", ["PERSON@example.com", "  person@EXAMPLE.com  ", "Person@Example.COM"])
 async def test_the_case_or_spacing_of_the_email_does_not_dodge_the_limit(app, variant):
     await registered(app)
