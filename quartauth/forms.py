@@ -8,7 +8,7 @@ from typing import Any
 from quart import request
 from quart_wtf import QuartForm
 from wtforms import EmailField, Field, PasswordField, ValidationError
-from wtforms.validators import EqualTo, InputRequired, Length, StopValidation
+from wtforms.validators import EqualTo, InputRequired, StopValidation
 
 from . import extensions
 from .services import passwords
@@ -43,14 +43,16 @@ class NormalizedEmail:
 
 
 class PasswordShape:
-    """A password must be readable, and of a length that can be a password."""
+    """A password must be readable, and of a length that can be a password (``chosen``: a
+    new one, which must also be long enough). A password too long for any account is refused
+    before it costs a hash."""
 
-    def __init__(self, *, check_length: bool = True) -> None:
-        self.check_length = check_length
+    def __init__(self, *, chosen: bool = True) -> None:
+        self.chosen = chosen
 
     def __call__(self, form: Form, field: PasswordField) -> None:
-        problem = passwords.shape_problem(field.data or "")
-        if problem == passwords.UNREADABLE_MESSAGE or (problem and self.check_length):
+        problem = passwords.shape_problem(field.data or "", chosen=self.chosen)
+        if problem:
             raise StopValidation(problem)
 
 
@@ -84,9 +86,7 @@ def current_password_field(label: str = "Password", *, id: str | None = None) ->
         id=id,
         validators=[
             InputRequired(f"{label} is required."),
-            PasswordShape(check_length=False),
-            # Longer than any password we accept: refuse it before it costs a hash.
-            Length(max=passwords.MAX_LENGTH, message=passwords.LENGTH_MESSAGE),
+            PasswordShape(chosen=False),
         ],
         render_kw={"autocomplete": "current-password"},
     )
@@ -100,8 +100,9 @@ def new_password_field(label: str = "Password") -> PasswordField:
         description=passwords.RULE,
         render_kw={
             "autocomplete": "new-password",
+            # No maxlength: a browser counts UTF-16 units before normalization, the server
+            # the normalized characters, and only the server's count is the rule.
             "minlength": passwords.MIN_LENGTH,
-            "maxlength": passwords.MAX_LENGTH,
         },
     )
 

@@ -151,11 +151,14 @@ def password_problem(password: str, *, email: str = "") -> str | None:
     return shape_problem(password) or guessing_problem(password, email=email)
 
 
-def shape_problem(password: str) -> str | None:
-    """What makes ``password`` unusable whatever the account: unreadable, too short or long."""
+def shape_problem(password: str, *, chosen: bool = True) -> str | None:
+    """What makes ``password`` unusable whatever the account: unreadable, too long, or (one
+    being ``chosen``) too short. Lengths count the normalized password, as it is hashed, so a
+    password accepted at sign-up is never refused as too long when it is entered again."""
     if UNREADABLE in password:
         return UNREADABLE_MESSAGE
-    if not MIN_LENGTH <= len(normalized(password)) <= MAX_LENGTH:
+    length = len(normalized(password))
+    if length > MAX_LENGTH or (chosen and length < MIN_LENGTH):
         return LENGTH_MESSAGE
     return None
 

@@ -69,6 +69,12 @@ def test_password_length_is_counted_in_characters_after_normalization(password, 
     assert (shape_problem(password) is None) is acceptable
 
 
+def test_a_password_entered_again_is_refused_only_when_too_long_for_any_account():
+    assert shape_problem("short", chosen=False) is None
+    assert shape_problem("e\u0301" * 128, chosen=False) is None  # 256 code points, 128 characters
+    assert shape_problem("x" * 129, chosen=False) == passwords.LENGTH_MESSAGE
+
+
 def test_a_password_that_was_not_readable_utf8_is_refused():
     assert shape_problem("correct horse \ufffd battery") == passwords.UNREADABLE_MESSAGE
 

@@ -27,6 +27,21 @@ async def test_login_with_the_right_password_signs_in(auth, client):
     assert "Welcome person@example.com!" in await page_text(await client.get("/"))
 
 
+# 141 code points as typed, 104 characters once normalized (each "e" and its accent are one).
+LONG_AS_TYPED = "e\u0301" * 37 + "Tall purple giraffes juggle seventeen quiet lanterns at dawn, twice"
+
+
+async def test_a_password_accepted_at_sign_up_is_accepted_wherever_it_is_entered(auth, client):
+    assert (await auth.register(password=LONG_AS_TYPED)).status_code == 302
+    await auth.logout()
+    assert (await auth.login(password=LONG_AS_TYPED)).status_code == 302
+
+    confirmed = await auth.post("/confirm", password=LONG_AS_TYPED)
+    changed = await auth.post("/account/password", current_password=LONG_AS_TYPED, new_password=PASSWORD + "!", confirm=PASSWORD + "!")
+
+    assert confirmed.status_code == 302 and changed.status_code == 302
+
+
 async def test_login_email_is_case_insensitive(auth, client):
     await auth.register("person@example.com")
     await auth.logout()
