@@ -41,11 +41,9 @@ from urllib.parse import urlsplit
 
 from dotenv import find_dotenv, load_dotenv
 
+from . import secret_keys
+
 ENVIRONMENTS = ("development", "testing", "production")
-MIN_SECRET_KEY_LENGTH = 32
-# A random key of 32 or more characters has far more distinct characters than this.
-MIN_SECRET_KEY_DISTINCT_CHARACTERS = 10
-MAKE_A_SECRET_KEY = 'make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
 DEFAULT_INSTANCE_FOLDER = "instance"
 # Where links in mail point when PUBLIC_URL is not set (development: `make run`).
 DEVELOPMENT_URL = "http://127.0.0.1:5000"
@@ -181,7 +179,7 @@ def _secret_key(environment: str, configured: str | None, instance_path: Path) -
     if environment == "production":
         raise ConfigError(
             "SECRET_KEY is not set. Production needs a random secret of at least "
-            f"{MIN_SECRET_KEY_LENGTH} characters ({MAKE_A_SECRET_KEY})."
+            f"{secret_keys.MIN_LENGTH} characters ({secret_keys.HOW_TO_MAKE_ONE})."
         )
     if environment == "testing":
         return secrets.token_urlsafe(48)
@@ -189,15 +187,9 @@ def _secret_key(environment: str, configured: str | None, instance_path: Path) -
 
 
 def _check_secret_key(key: str) -> None:
-    if len(key) < MIN_SECRET_KEY_LENGTH:
-        raise ConfigError(
-            f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters in production ({MAKE_A_SECRET_KEY})."
-        )
-    if len(set(key)) < MIN_SECRET_KEY_DISTINCT_CHARACTERS or re.fullmatch(r"(.{1,16}?)\1+", key):
-        raise ConfigError(
-            "SECRET_KEY does not look random (too few different characters, or a short pattern "
-            f"repeated): anyone could guess it ({MAKE_A_SECRET_KEY})."
-        )
+    problem = secret_keys.weakness(key)
+    if problem:
+        raise ConfigError(problem)
 
 
 def _smtp_url(configured: str | None) -> str | None:
