@@ -8,7 +8,7 @@ from typing import Any
 
 from quart import Quart
 
-from . import csrf, extensions, fastpaths, security, signed_in, site
+from . import csrf, extensions, fastpaths, moments, security, signed_in, site
 from .proxies import TrustedProxies
 from .blueprints import account, admin, auth, core, email, errors
 from .blueprints.auth import attempts
@@ -51,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     app.register_blueprint(email.blueprint)
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(errors.blueprint)
+    app.add_template_global(moments.time_element, "when")
     fastpaths.install(app)
 
     @app.before_serving

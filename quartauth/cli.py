@@ -10,7 +10,7 @@ from typing import NoReturn
 
 import click
 
-from . import __version__, extensions, serving, site
+from . import __version__, extensions, moments, serving, site
 from .config import ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
 from .services import admin, audit, delivery, passwords, sessions, throttle, tokens, users
@@ -181,7 +181,7 @@ def list_users(search: str) -> None:
 
 
 def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
+    return moments.written(moment) if moment else "never"
 
 
 def _yes_no(value: bool) -> str:

@@ -29,6 +29,22 @@ class AuditEvent:
         )
 
 
+@dataclass(frozen=True)
+class Activity:
+    """A line of an owner's recent activity: one event, or a run of one kind of failure
+    (``count`` of them from ``first_at`` to ``at``, from ``addresses`` addresses, the last
+    from ``client_address``)."""
+
+    id: int
+    at: datetime
+    first_at: datetime
+    count: int
+    event: str
+    client_address: str | None
+    addresses: int
+    browser: str | None
+
+
 async def insert_audit_event(
     db: Executor,
     *,
@@ -46,9 +62,14 @@ async def insert_audit_event(
     )
 
 
-async def select_audit_events_of_user(db: Executor, user_id: int, limit: int) -> list[AuditEvent]:
-    rows = await db.fetch_all("audit/select_audit_events_of_user", user_id=user_id, limit=limit)
-    return [AuditEvent.from_row(row) for row in rows]
+async def select_recent_activity_of_user(
+    db: Executor, user_id: int, *, limit: int, failed: str, refused: str, check_failed: str
+) -> list[Activity]:
+    rows = await db.fetch_all(
+        "audit/select_recent_activity_of_user", user_id=user_id, limit=limit,
+        failed=failed, refused=refused, check_failed=check_failed,
+    )
+    return [Activity(**row) for row in rows]
 
 
 async def select_audit_events(db: Executor, *, before_id: int, email: str, event: str, limit: int) -> list[AuditEvent]:

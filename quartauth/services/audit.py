@@ -14,7 +14,14 @@ from enum import StrEnum
 
 from ..db import Database, DatabaseError
 from . import paging
-from ..repository.audit import AuditEvent, delete_audit_events_before, insert_audit_event, select_audit_events, select_audit_events_of_user
+from ..repository.audit import (
+    Activity,
+    AuditEvent,
+    delete_audit_events_before,
+    insert_audit_event,
+    select_audit_events,
+    select_recent_activity_of_user,
+)
 
 logger = logging.getLogger("quartauth.audit")
 PAGE_SIZE = 50
@@ -25,6 +32,7 @@ class Event(StrEnum):
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"  # the reason stays in the detail, which only admins see
     LOGIN_REFUSED = "login_refused"  # by a limit, unchecked
+    PASSWORD_CHECK_FAILED = "password_check_failed"  # a wrong password from a signed-in person
     LOGOUT = "logout"
     SESSION_ENDED = "session_ended"
     OTHER_SESSIONS_ENDED = "other_sessions_ended"
@@ -42,13 +50,15 @@ class Event(StrEnum):
     EMAIL_CHANGE_ASKED = "email_change_asked"
     EMAIL_CHANGED = "email_changed"
 
-
+# Events that come in runs when someone guesses: the owner's page shows each run as one line.
+FAILURES = (Event.LOGIN_FAILED, Event.LOGIN_REFUSED, Event.PASSWORD_CHECK_FAILED)
 
 LABELS = {
     Event.SIGN_UP: "Signed up",
     Event.LOGIN: "Logged in",
     Event.LOGIN_FAILED: "Failed login",
     Event.LOGIN_REFUSED: "Login refused: too many failed attempts",
+    Event.PASSWORD_CHECK_FAILED: "Wrong password entered while signed in",
     Event.LOGOUT: "Logged out",
     Event.SESSION_ENDED: "Ended another session",
     Event.OTHER_SESSIONS_ENDED: "Logged out everywhere else",
@@ -108,8 +118,14 @@ async def record(
         logger.warning("the security log could not be written (%s): the event is on this log only", error)
 
 
-async def recent_events_of(db: Database, user_id: int, limit: int = 20) -> list[AuditEvent]:
-    return await select_audit_events_of_user(db, user_id, limit)
+async def recent_activity_of(db: Database, user_id: int, limit: int = 20) -> list[Activity]:
+    """The account's last ``limit`` events, newest first, each run of failures between them
+    (failed logins, refusals, wrong passwords) as one line with its count and time span, so
+    that no number of guesses pushes what the owner did out of sight."""
+    failed, refused, check_failed = FAILURES
+    return await select_recent_activity_of_user(
+        db, user_id, limit=limit, failed=failed, refused=refused, check_failed=check_failed
+    )
 
 
 @dataclass(frozen=True)

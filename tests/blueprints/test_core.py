@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from quartauth import moments
 from quartauth.repository.sessions import select_sessions_of_user
 from quartauth.repository.users import select_user_by_email
 
@@ -35,7 +36,7 @@ async def test_home_says_when_this_sign_in_started_and_links_to_the_account(auth
     html = await page_text(await client.get("/"))
 
     assert f'datetime="{session.created_at.isoformat()}"' in html
-    assert session.created_at.strftime("%d %B %Y at %H:%M UTC") in html
+    assert moments.written(session.created_at) in html and moments.written(session.created_at).endswith(" UTC")
     assert 'href="/account">Your account</a>' in html
     assert "This page is only shown" not in html
 

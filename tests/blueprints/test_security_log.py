@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from quartauth.repository.audit import select_audit_events, select_audit_events_of_user
+from quartauth.repository.audit import select_audit_events
 from quartauth.repository.users import select_user_by_email, update_user_is_admin
 
 from ..conftest import AuthActions
@@ -49,7 +49,7 @@ async def test_each_event_records_where_it_came_from(app, database):
     )
     user = await select_user_by_email(database, "person@example.com")
 
-    [signed_up] = await select_audit_events_of_user(database, user.id, 10)
+    [signed_up] = await select_audit_events(database, before_id=2**63 - 1, email=user.email, event="", limit=10)
 
     assert (signed_up.event, signed_up.client_address, signed_up.browser) == ("sign_up", "203.0.113.7", "Chrome on Linux")
 
@@ -163,3 +163,55 @@ async def test_the_admin_log_is_for_admins_only(app, client, auth):
     assert (await client.get("/admin/audit")).headers["Location"] == "/login?next=/admin/audit"
     await auth.register()
     assert (await client.get("/admin/audit")).status_code == 403
+
+
+async def test_wrong_passwords_of_a_signed_in_person_are_logged_where_they_were_entered(app, database):
+    person = AuthActions(app.test_client())
+    await person.register()
+
+    await person.post("/confirm", password="not my password")
+    await person.post("/account/password", current_password="not my password", new_password="a brand new secret", confirm="a brand new secret")
+    await person.post("/account/email", new_email="new@example.com", current_password="not my password")
+    await person.post("/account/delete", password="not my password")
+
+    found = await select_audit_events(database, before_id=2**63 - 1, email="person@example.com", event="password_check_failed", limit=10)
+    assert [json.loads(entry.detail)["on"] for entry in reversed(found)] == [
+        "confirm it's you", "change password", "change email", "delete account",
+    ]
+
+
+async def test_failed_logins_are_one_line_each_run_and_push_nothing_out(app, database):
+    person = AuthActions(app.test_client())
+    await person.register()
+    await person.logout()
+    await person.login()
+    attacker = AuthActions(app.test_client())
+    for number in range(30):
+        await attacker.client.post(
+            "/login",
+            form={"csrf_token": await attacker.csrf_token("/login"), "email": "person@example.com", "password": "guess"},
+            scope_base={"client": (f"203.0.113.{number}", 4000)},
+        )
+
+    html = await page_text(await person.client.get("/account"))
+
+    section = html[html.index("Recent security activity"):html.index('id="email"')]
+    assert "Signed up" in section and "Logged in" in section and "Logged out" in section
+    assert re.search(r"Failed login \((2\d|30) times\)", section)
+    assert "addresses" in section
+    assert section.count("Failed login") == 1
+
+
+async def test_the_browser_column_never_shows_what_a_client_sent_as_its_name(app, database):
+    person = AuthActions(app.test_client())
+    await person.register()
+    await person.logout()
+    await person.client.post(
+        "/login",
+        form={"csrf_token": await person.csrf_token("/login"), "email": "person@example.com", "password": PASSWORD},
+        headers={"User-Agent": "EvilBot/1.0 reset-your-password-at-evil.example"},
+    )
+
+    html = await page_text(await person.client.get("/account"))
+
+    assert "EvilBot" not in html and "evil.example" not in html and "Unknown browser" in html

@@ -18,6 +18,10 @@ CHROME_ON_LINUX = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, li
         ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0", "Firefox on Windows"),
         ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36", "Chrome on Android"),
         ("curl/8.5.0", "curl"),
+        # Any text a client sends is not a browser's name, whatever ua-parser makes of it.
+        ("EvilBot/1.0 <b>visit evil.example</b>", "Unknown browser"),
+        ("HackerSpider Reset-your-password-at-evil.example", "Unknown browser"),
+        ("Mozilla/5.0 (Mallory OS 1.0) MalloryBrowser/2.0", "Unknown browser"),
         ("", "Unknown browser"),
         ("\x00" * 10, "Unknown browser"),
     ],

@@ -41,7 +41,7 @@ async def _overview(
     signed_in: SignedIn, password_form: ChangePasswordForm | None = None, email_form: ChangeEmailForm | None = None
 ) -> ResponseReturnValue:
     live = await sessions.live_sessions(extensions.database(), signed_in, extensions.clock()())
-    activity = await audit.recent_events_of(extensions.database(), signed_in.user.id)
+    activity = await audit.recent_activity_of(extensions.database(), signed_in.user.id)
     return await render(
         "account/overview.html",
         signed_in=signed_in,
@@ -79,7 +79,7 @@ async def change_password(signed_in: SignedIn) -> ResponseReturnValue:
     form.email = signed_in.user.email
     if await form.validate_on_submit():
         renewed = await attempts.counted(
-            signed_in.user.email,
+            signed_in.user,
             users.change_password(
                 extensions.database(),
                 extensions.password_hasher(),
@@ -90,6 +90,7 @@ async def change_password(signed_in: SignedIn) -> ResponseReturnValue:
                 mailer=extensions.mailer(),
             ),
             wrong=lambda outcome: outcome is None,
+            on="change password",
         )
         if renewed is None:
             form.current_password.errors.append(WRONG_CURRENT_PASSWORD)
@@ -111,9 +112,10 @@ async def change_email(signed_in: SignedIn) -> ResponseReturnValue:
         if new_email == user.email:
             form.new_email.errors.append("That is your email address already.")
         elif not await attempts.counted(
-            user.email,
+            user,
             users.password_is_theirs(extensions.password_hasher(), user, form.current_password.data),
             wrong=lambda right: not right,
+            on="change email",
         ):
             form.current_password.errors.append(WRONG_CURRENT_PASSWORD)
         else:
@@ -136,7 +138,7 @@ async def delete(signed_in: SignedIn) -> ResponseReturnValue:
     if await form.validate_on_submit():
         try:
             deletion = await attempts.counted(
-                signed_in.user.email,
+                signed_in.user,
                 users.delete_account(
                     extensions.database(),
                     extensions.password_hasher(),
@@ -146,6 +148,7 @@ async def delete(signed_in: SignedIn) -> ResponseReturnValue:
                     now=extensions.clock()(),
                 ),
                 wrong=lambda outcome: outcome is users.Deletion.WRONG_PASSWORD,
+                on="delete account",
             )
         except Refused as refused:
             refusal = str(refused)

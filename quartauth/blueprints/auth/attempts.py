@@ -21,10 +21,12 @@ DEVICE_COOKIE_LIFETIME = timedelta(days=365)
 T = TypeVar("T")
 
 
-async def counted(email: str, check: Awaitable[T], *, wrong: Callable[[T], bool]) -> T:
-    """``check`` (of the signed-in person's password, for ``email``'s account) under the
-    login limits: a wrong password counts as a failed login, so a stolen session cannot
-    guess the password either. Raises ``TooManyAttempts`` when refused, unchecked."""
+async def counted(user: User, check: Awaitable[T], *, wrong: Callable[[T], bool], on: str) -> T:
+    """``check`` (of the signed-in ``user``'s password, on the page ``on``) under the login
+    limits: a wrong password counts as a failed login, so a stolen session cannot guess the
+    password either, and is on the security log. Raises ``TooManyAttempts`` when refused,
+    unchecked."""
+    email = user.email
     attempt = await login_attempt(email)
     async with extensions.throttle().login(attempt) as turn:
         if (refusal := turn.refusal) is not None:
@@ -36,6 +38,8 @@ async def counted(email: str, check: Awaitable[T], *, wrong: Callable[[T], bool]
         outcome = await check
         if wrong(outcome):
             await extensions.throttle().failed(turn)
+    if wrong(outcome):
+        await log_event(Event.PASSWORD_CHECK_FAILED, user=user, detail={"on": on})
     return outcome
 
 

@@ -61,7 +61,7 @@ async def confirm(form: ConfirmPasswordForm, signed_in: SignedIn) -> SignedIn | 
     if not await form.validate_on_submit():
         return None
     confirmed = await attempts.counted(
-        signed_in.user.email,
+        signed_in.user,
         users.reauthenticate(
             extensions.database(),
             extensions.password_hasher(),
@@ -70,6 +70,7 @@ async def confirm(form: ConfirmPasswordForm, signed_in: SignedIn) -> SignedIn | 
             now=extensions.clock()(),
         ),
         wrong=lambda outcome: outcome is None,
+        on="confirm it's you",
     )
     if confirmed is None:
         form.password.errors.append(WRONG_PASSWORD_MESSAGE)

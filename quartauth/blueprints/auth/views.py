@@ -7,7 +7,7 @@ from quart import Blueprint, flash, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 from quart_auth import Unauthorized
 
-from ... import extensions
+from ... import extensions, moments
 from ...fastpaths.rendering import render
 from ...repository.users import User
 from ...security import safe_redirect_target
@@ -154,7 +154,7 @@ async def _notify_new_sign_in(user: User) -> None:
         now,
         browser=await request_browser(),
         client_address=request.remote_addr or "an unknown address",
-        when=f"{now:%Y-%m-%d %H:%M} UTC",
+        when=moments.written(now),
     )
 
 
