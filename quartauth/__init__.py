@@ -8,8 +8,9 @@ from typing import Any
 
 from quart import Quart
 
-from . import csrf, extensions, fastpaths, moments, security, signed_in, site
+from . import csrf, extensions, fastpaths, moments, security, signed_in, site, static_files
 from .proxies import TrustedProxies
+from .websockets import RefuseWebSockets
 from .blueprints import account, admin, auth, core, email, errors
 from .blueprints.auth import attempts
 from .config import load_config
@@ -38,7 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     hasher = PasswordHasher(rounds=config["BCRYPT_ROUNDS"], threads=config["HASH_THREADS"])
     extensions.install(app, database, hasher)
 
-    app.asgi_app = TrustedProxies(app.asgi_app, config["TRUSTED_PROXIES"])  # type: ignore[method-assign,assignment]
+    app.asgi_app = RefuseWebSockets(TrustedProxies(app.asgi_app, config["TRUSTED_PROXIES"]))  # type: ignore[method-assign,assignment]
     site.init_app(app)  # first: a forged Host or plain HTTP goes no further
     site.warn_at_start_up(config)
     attempts.init_app(app, hasher)  # before the CSRF check: a flood waits before its forms are read
@@ -51,6 +52,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     app.register_blueprint(email.blueprint)
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(errors.blueprint)
+    static_files.init_app(app)
     app.add_template_global(moments.time_element, "when")
     fastpaths.install(app)
 
