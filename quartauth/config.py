@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 from dotenv import find_dotenv, load_dotenv
 
 from . import secret_keys
+from .private_files import private_folder, write_private_file
 
 ENVIRONMENTS = ("development", "testing", "production")
 DEFAULT_INSTANCE_FOLDER = "instance"
@@ -252,10 +253,9 @@ def _development_secret_key(path: Path) -> str:
     """
     if path.exists():
         return path.read_text(encoding="ascii").strip()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(path.parent)
     draft = path.with_name(f".{path.name}.{os.getpid()}")
-    draft.write_text(secrets.token_urlsafe(48), encoding="ascii")
-    draft.chmod(0o600)
+    write_private_file(draft, secrets.token_urlsafe(48).encode("ascii"))
     try:
         os.link(draft, path)
     except FileExistsError:

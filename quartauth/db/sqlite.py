@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ from typing import Any
 
 import aiosqlite
 
+from ..private_files import create_private_file, private_folder
 from .base import Connection, Database, DatabaseUnavailable, Row, UniqueViolation
 from .queries import QueryLibrary
 
@@ -93,9 +93,9 @@ class SQLiteDatabase(Database):
     def _create_private_file(self) -> None:
         """The file holds password and session hashes: its owner alone may read it. SQLite
         gives the -wal and -shm files beside it the same mode."""
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(self.path.parent)
         if not self.path.exists():
-            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            create_private_file(self.path)
 
     async def _connect(self) -> aiosqlite.Connection:
         connection = await aiosqlite.connect(

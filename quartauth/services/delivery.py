@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 import aiosmtplib
 
 from ..db import Database, DatabaseError
+from ..private_files import private_folder, write_private_file
 from ..repository.outbox import (
     Message,
     claim_outbox_messages,
@@ -87,10 +88,10 @@ class FolderTransport:
         self.folder = folder
 
     async def send(self, message: EmailMessage) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.folder)
         name = message["Message-ID"].strip("<>").replace("@", "-at-").replace("/", "-")
         path = self.folder / f"{name}.eml"
-        await asyncio.to_thread(path.write_bytes, bytes(message))
+        await asyncio.to_thread(write_private_file, path, bytes(message))
         links = _LINK.findall(message.get_body(("plain",)).get_content())
         logger.info("mail to %s, %r, written to %s; links: %s", message["To"], message["Subject"], path, " ".join(links))
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import stat
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -130,3 +132,18 @@ def test_prune_deletes_mail_delivered_long_ago_and_expired_links(migrated_databa
     assert "deleted 1 expired link" in pruned.output
     assert "deleted 1 message delivered more than 30 days ago" in pruned.output
     assert "deleted 0 messages" in cli(migrated_database_url, "prune").output
+
+
+async def test_mail_written_to_a_folder_is_readable_by_its_owner_only(database, tmp_path):
+    await insert_outbox_message(database, message(1), NOW)
+    outbox = tmp_path / "instance" / "outbox"  # neither folder is there yet
+    old_umask = os.umask(0o022)
+    try:
+        await delivery.deliver_due(database, delivery.FolderTransport(outbox), "quartauth <no-reply@example.com>", NOW)
+    finally:
+        os.umask(old_umask)
+
+    [written] = outbox.glob("*.eml")
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert stat.S_IMODE(outbox.stat().st_mode) == 0o700
+    assert stat.S_IMODE(outbox.parent.stat().st_mode) == 0o700
