@@ -13,7 +13,7 @@ import click
 from . import __version__, extensions, moments, serving, site
 from .config import ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from .services import admin, audit, delivery, passwords, sessions, throttle, tokens, users
+from .services import admin, audit, delivery, passwords, sessions, sign_ups, throttle, tokens, users
 from .services.emails import InvalidEmail, normalize_email
 from .repository.users import User
 from .services.breaches import BreachedPasswords
@@ -54,7 +54,7 @@ def prune() -> None:
         retention = timedelta(days=config["AUDIT_RETENTION_DAYS"])
         expired = await audit.prune(database, now, retention)
         click.echo(f"deleted {_counted(expired, 'security log event')} older than {retention.days} days")
-        links = await tokens.prune(database, now)
+        links = await tokens.prune(database, now) + await sign_ups.prune(database, now)
         click.echo(f"deleted {_counted(links, 'expired link')}")
         kept = timedelta(days=config["OUTBOX_RETENTION_DAYS"])
         sent = await delivery.prune(database, now, kept)

@@ -22,6 +22,7 @@
 | MAIL_FROM          | quartauth <no-reply@PUBLIC_URL's host>          |
 | OUTBOX_RETENTION_DAYS | 30: how long delivered mail is kept (quartauth prune) |
 | REQUIRE_VERIFIED_EMAIL | false: true keeps unverified accounts out of signed-in pages |
+| SIGN_UP_REVEALS_ACCOUNTS | true: "Email already registered"; false: every sign-up answered alike, by a link |
 | NOTIFY_PASSWORD_CHANGED, NOTIFY_PASSWORD_RESET, NOTIFY_EMAIL_CHANGED, NOTIFY_ACCOUNT_DELETED, NOTIFY_NEW_SIGN_IN | true: each security notice by mail |
 | BCRYPT_ROUNDS      | 12                                             |
 | HASH_THREADS       | the number of CPUs                             |
@@ -76,6 +77,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": None,
     "OUTBOX_RETENTION_DAYS": 30,
     "REQUIRE_VERIFIED_EMAIL": "false",
+    "SIGN_UP_REVEALS_ACCOUNTS": "true",
     **{name: "true" for name in NOTICE_SETTINGS},
     "REMEMBER_LIFETIME": timedelta(days=30),
     "REMEMBER_IDLE": timedelta(days=7),
@@ -133,6 +135,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         MAIL_FROM=setting("MAIL_FROM") or f"quartauth <no-reply@{urlsplit(public_url or DEVELOPMENT_URL).hostname}>",
         OUTBOX_RETENTION_DAYS=_integer("OUTBOX_RETENTION_DAYS", setting("OUTBOX_RETENTION_DAYS"), 1, 100 * 365),
         REQUIRE_VERIFIED_EMAIL=_boolean("REQUIRE_VERIFIED_EMAIL", setting("REQUIRE_VERIFIED_EMAIL")),
+        SIGN_UP_REVEALS_ACCOUNTS=_boolean("SIGN_UP_REVEALS_ACCOUNTS", setting("SIGN_UP_REVEALS_ACCOUNTS")),
         **{name: _boolean(name, setting(name)) for name in NOTICE_SETTINGS},
         TESTING=environment == "testing",
     )

@@ -32,6 +32,10 @@ class Form(QuartForm):
         return (with_errors or shown or [None])[0]
 
 
+class ButtonForm(Form):
+    """Only the CSRF token: a button (resend a link, or do what a mailed link is for)."""
+
+
 class NormalizedEmail:
     """Checks an email field and leaves the stored form of the address in ``field.data``."""
 

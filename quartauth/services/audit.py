@@ -29,6 +29,7 @@ PAGE_SIZE = 50
 
 class Event(StrEnum):
     SIGN_UP = "sign_up"
+    SIGN_UP_TRIED = "sign_up_tried"  # with the address of an account (SIGN_UP_REVEALS_ACCOUNTS off)
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"  # the reason stays in the detail, which only admins see
     LOGIN_REFUSED = "login_refused"  # by a limit, unchecked
@@ -55,6 +56,7 @@ FAILURES = (Event.LOGIN_FAILED, Event.LOGIN_REFUSED, Event.PASSWORD_CHECK_FAILED
 
 LABELS = {
     Event.SIGN_UP: "Signed up",
+    Event.SIGN_UP_TRIED: "Someone tried to sign up with this email address",
     Event.LOGIN: "Logged in",
     Event.LOGIN_FAILED: "Failed login",
     Event.LOGIN_REFUSED: "Login refused: too many failed attempts",

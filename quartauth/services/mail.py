@@ -29,6 +29,8 @@ class Letter(StrEnum):
     EMAIL_CHANGED = "email_changed"
     ACCOUNT_DELETED = "account_deleted"
     NEW_SIGN_IN = "new_sign_in"
+    FINISH_SIGN_UP = "finish_sign_up"
+    SIGN_UP_TAKEN = "sign_up_taken"
 
 
 SUBJECTS = {
@@ -42,6 +44,8 @@ SUBJECTS = {
     Letter.EMAIL_CHANGED: "Your account's email address was changed",
     Letter.ACCOUNT_DELETED: "Your account was deleted",
     Letter.NEW_SIGN_IN: "New sign-in to your account",
+    Letter.FINISH_SIGN_UP: "Finish signing up",
+    Letter.SIGN_UP_TAKEN: "Someone tried to sign up with your email address",
 }
 # Security notices: each can be turned off by a setting; the others are part of a flow.
 NOTICES = frozenset(

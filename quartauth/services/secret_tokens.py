@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 TOKEN_BYTES = 32
+MAX_TOKEN_LENGTH = 100  # a token is 43 characters; anything much longer is not one
 
 
 def new_token() -> str:
@@ -16,3 +17,8 @@ def hash_token(token: str) -> str:
     """What the database keeps of a secret token: its SHA-256, so a leaked database cannot
     be replayed as cookies or links."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def plausible(token: str) -> bool:
+    """Whether ``token`` could be one of ours: worth hashing and looking up."""
+    return 0 < len(token) <= MAX_TOKEN_LENGTH

@@ -19,9 +19,8 @@ from ..repository.email_tokens import (
     select_email_token,
     take_email_token,
 )
-from .secret_tokens import hash_token, new_token
+from .secret_tokens import hash_token, new_token, plausible
 
-MAX_TOKEN_LENGTH = 100  # a link's token is 43 characters; anything much longer is not one
 
 
 class Purpose(StrEnum):
@@ -52,14 +51,14 @@ async def issue(
 
 async def peek(db: Connection | Database, token: str, purpose: Purpose, now: datetime) -> EmailToken | None:
     """What the token stands for while it works, without using it."""
-    if not _plausible(token):
+    if not plausible(token):
         return None
     return await select_email_token(db, hash_token(token), purpose, now)
 
 
 async def take(db: Connection | Database, token: str, purpose: Purpose, now: datetime) -> EmailToken | None:
     """Use the token: what it stands for, or None when it is unknown, used or expired."""
-    if not _plausible(token):
+    if not plausible(token):
         return None
     return await take_email_token(db, hash_token(token), purpose, now)
 
@@ -73,7 +72,3 @@ async def end_every_link(db: Connection | Database, user_id: int) -> None:
 
 async def prune(db: Database, now: datetime) -> int:
     return await delete_email_tokens_expired_before(db, now)
-
-
-def _plausible(token: str) -> bool:
-    return 0 < len(token) <= MAX_TOKEN_LENGTH

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from quart import Blueprint, flash, redirect, request, url_for
+import logging
+
+from quart import Blueprint, current_app, flash, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 from quart_auth import Unauthorized
 
@@ -12,15 +14,18 @@ from ...fastpaths.rendering import render
 from ...repository.users import User
 from ...security import safe_redirect_target
 from ...security_log import log_event, request_browser
+from ...services import audit, sessions, sign_ups, throttle, users
 from ...services.audit import Event
-from ...services import sessions, throttle, users
 from ...services.mail import Letter
 from ...services.sessions import SignedIn
 from ...signed_in import current_sign_in, sign_in, sign_out, signed_in_required
 from . import attempts, reauthentication
+from ...forms import ButtonForm
 from .forms import ConfirmPasswordForm, LoginForm, LogoutForm, RegisterForm
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
+logger = logging.getLogger("quartauth.mail")
+SIGN_UP_MAIL = "sign_up"  # the kind of mail, for its limit
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
@@ -35,6 +40,8 @@ async def register() -> ResponseReturnValue:
             if refusal.first:
                 await log_event(Event.LOGIN_REFUSED, email=form.email.data, detail={"limit": "sign-ups"})
             raise throttle.TooManyAttempts(refusal)
+        if not current_app.config["SIGN_UP_REVEALS_ACCOUNTS"]:
+            return await _sign_up_by_link(form.email.data, form.password.data)
         try:
             user = await users.register(
                 extensions.database(),
@@ -54,6 +61,74 @@ async def register() -> ResponseReturnValue:
             attempts.give_device_proof(response, user)
             return response
     return await render("auth/register.html", form=form)
+
+
+async def _sign_up_by_link(email: str, password: str) -> ResponseReturnValue:
+    """The same answer for any address: the password is hashed, and what depends on whether
+    the address has an account happens after the answer (``sign_ups``)."""
+    password_hash = await extensions.password_hasher().hash(password)
+    current_app.add_background_task(_ask_sign_up, email, password_hash, request.remote_addr, await request_browser())
+    return await render(
+        "links/sent.html",
+        message=f"We sent a link to {email}: open it to finish signing up.",
+        lasts="The link works for 48 hours.",
+        again=url_for("auth.register"),
+    )
+
+
+async def _ask_sign_up(email: str, password_hash: str, client_address: str | None, browser: str) -> None:
+    db, now = extensions.database(), extensions.clock()()
+    try:
+        if await extensions.throttle().mail(None, email, SIGN_UP_MAIL) is not None:
+            return  # a link went less than a minute ago, and it still works
+        taken_by = await sign_ups.ask(db, extensions.mailer(), email=email, password_hash=password_hash, now=now)
+        if taken_by is not None:
+            await audit.record(
+                db, Event.SIGN_UP_TRIED, now=now, where=audit.Where(client_address, browser), user_id=taken_by.id, email=email
+            )
+    except Exception:  # a background task has nobody to answer: the log has to do
+        logger.exception("a sign-up link could not be queued")
+
+
+@blueprint.get("/register/<token>")
+async def finish_sign_up_page(token: str) -> ResponseReturnValue:
+    email = await sign_ups.pending_email(extensions.database(), token, extensions.clock()())
+    if email is None:
+        return await _dead_sign_up_link()
+    return await render(
+        "links/button.html",
+        heading="Finish signing up",
+        message=f"Start your account for {email}.",
+        button="Start my account",
+        action=url_for("auth.finish_sign_up", token=token),
+        form=await ButtonForm.create_form(),
+    )
+
+
+@blueprint.post("/register/<token>")
+async def finish_sign_up(token: str) -> ResponseReturnValue:
+    finished = await sign_ups.finish(extensions.database(), token, extensions.clock()())
+    if finished.result is sign_ups.Finish.TAKEN:
+        await flash("That address has an account already: log in, or reset its password.", "info")
+        return redirect(url_for("auth.login"))
+    if finished.user is None:
+        return await _dead_sign_up_link()
+    user = finished.user
+    sign_out()  # whoever was signed in on this browser, the new account is who is now
+    await start_session(user, remember=False)
+    await log_event(Event.SIGN_UP, user=user)
+    await flash("You registered and are now logged in. Welcome!", "success")
+    response = redirect(url_for("core.home"))
+    attempts.give_device_proof(response, user)
+    return response
+
+
+async def _dead_sign_up_link() -> ResponseReturnValue:
+    return await render(
+        "links/dead.html",
+        message="This link to finish signing up has expired or was already used.",
+        again=url_for("auth.register"),
+    ), 410
 
 
 @blueprint.route("/login", methods=["GET", "POST"])

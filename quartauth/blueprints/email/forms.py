@@ -18,7 +18,3 @@ class ResetForm(Form):
 
     async def async_validators_new_password(self, field: PasswordField) -> None:
         await guessing_problem(field, email=self.email)
-
-
-class ButtonForm(Form):
-    """Only the CSRF token: a button (resend the link, or do what a mailed link is for)."""

@@ -18,7 +18,8 @@ from ...services.sessions import SignedIn
 from ...signed_in import EmailNotVerified, current_sign_in, signed_in_required
 from ..auth import attempts
 from ..auth.views import start_session
-from .forms import ButtonForm, ForgotForm, ResetForm
+from ...forms import ButtonForm
+from .forms import ForgotForm, ResetForm
 
 blueprint = Blueprint("email", __name__, template_folder="templates")
 logger = logging.getLogger("quartauth.mail")
@@ -39,7 +40,7 @@ async def verify_page(token: str) -> ResponseReturnValue:
     link = await email_flows.open_link(extensions.database(), token, Purpose.VERIFY, extensions.clock()())
     signed_in = current_sign_in()
     if (link and link.user.is_verified) or (link is None and signed_in and signed_in.user.is_verified):
-        return await render("email/link.html", heading="Your email address is verified", message=VERIFIED)
+        return await render("links/button.html", heading="Your email address is verified", message=VERIFIED)
     if link is None:
         return await _dead_link("verify")
     return await _link_page(
@@ -152,7 +153,7 @@ async def confirm_email(token: str) -> ResponseReturnValue:
         return await _dead_link("change")
     if outcome.result is EmailChange.TAKEN:
         return await render(
-            "email/dead_link.html",
+            "links/dead.html",
             message="Another account uses that address now, so your email address did not change.",
             again=url_for("account.overview"),
         ), 409
@@ -177,9 +178,9 @@ async def _send_reset_link(email: str, client_address: str | None) -> None:
 
 async def _link_page(*, heading: str, message: str, button: str, action: str) -> ResponseReturnValue:
     form = await ButtonForm.create_form()
-    return await render("email/link.html", heading=heading, message=message, button=button, action=action, form=form)
+    return await render("links/button.html", heading=heading, message=message, button=button, action=action, form=form)
 
 
 async def _dead_link(kind: str) -> ResponseReturnValue:
     message, again = DEAD_LINKS[kind]
-    return await render("email/dead_link.html", message=message, again=url_for(again)), 410
+    return await render("links/dead.html", message=message, again=url_for(again)), 410

@@ -1,0 +1,2 @@
+DELETE FROM pending_sign_ups
+ WHERE expires_at < :before
