@@ -130,6 +130,7 @@ async def reauthenticate(
 class Deletion(Enum):
     DELETED = "deleted"
     WRONG_PASSWORD = "the password was not theirs"
+    GONE = "deleted already, by another request"
 
 
 async def delete_account(
@@ -144,7 +145,8 @@ async def delete_account(
     """Delete the signed-in user and everything of theirs, when ``password`` is theirs (a
     ``mailer`` tells the address).
 
-    Raises ``Refused`` for the last admin who can sign in.
+    Raises ``Refused`` for the last admin who can sign in. Of two requests at once, one
+    deletes; the other finds nothing to delete (``GONE``) and tells nobody.
     """
     user = signed_in.user
     if not await password_is_theirs(hasher, user, password):
@@ -155,7 +157,8 @@ async def delete_account(
                 await keep_another_admin(connection, user.id)
             except Refused:
                 raise Refused(LAST_ADMIN_DELETION_MESSAGE) from None
-        await delete_user(connection, user.id)  # sessions and links go with it (ON DELETE CASCADE)
+        if await delete_user(connection, user.id) == 0:  # sessions and links go with it (ON DELETE CASCADE)
+            return Deletion.GONE  # one deletion, one notice, one event: the other request's
         if mailer is not None:
             await mailer.send(connection, Letter.ACCOUNT_DELETED, user.email, now or datetime.now(UTC))
     return Deletion.DELETED

@@ -1,15 +1,18 @@
 """Users: checking who someone is, and what people do with their own account."""
 from __future__ import annotations
 
+import asyncio
 import statistics
 import time
 from datetime import UTC, datetime
 
 import pytest
 
+from quartauth.repository.outbox import count_unsent_outbox_messages
 from quartauth.repository.sessions import select_sessions_of_user
 from quartauth.repository.users import select_user_by_email, select_user_by_id
 from quartauth.services import admin, sessions, users
+from quartauth.services.mail import Mailer
 from quartauth.services.passwords import PasswordHasher
 
 from ..helpers import PASSWORD
@@ -91,6 +94,19 @@ async def test_deleting_takes_the_user_and_every_session(database, hasher):
     assert await users.delete_account(database, hasher, this, password=PASSWORD) is users.Deletion.DELETED
     assert await select_user_by_id(database, this.user.id) is None
     assert await select_sessions_of_user(database, this.user.id) == []
+
+
+async def test_two_deletions_at_once_delete_once_and_tell_once(database, hasher):
+    this, other = await signed_in_twice(database, hasher)
+    mailer = Mailer("http://localhost")
+
+    outcomes = await asyncio.gather(
+        users.delete_account(database, hasher, this, password=PASSWORD, mailer=mailer, now=NOW),
+        users.delete_account(database, hasher, other, password=PASSWORD, mailer=mailer, now=NOW),
+    )
+
+    assert sorted(outcome.value for outcome in outcomes) == sorted([users.Deletion.DELETED.value, users.Deletion.GONE.value])
+    assert await count_unsent_outbox_messages(database) == 1  # one notice
 
 
 async def test_the_last_admin_cannot_delete_themselves(database, hasher):

@@ -153,6 +153,10 @@ async def delete(signed_in: SignedIn) -> ResponseReturnValue:
         except Refused as refused:
             refusal = str(refused)
         else:
+            if deletion is users.Deletion.GONE:
+                sign_out()
+                await flash("This account was deleted already.", "info")
+                return redirect(url_for("auth.login"))
             if deletion is users.Deletion.DELETED:
                 await log_event(Event.ACCOUNT_DELETED, email=signed_in.user.email, detail={"user_id": signed_in.user.id})
                 sign_out()
