@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
@@ -10,8 +11,8 @@ from typing import NoReturn
 
 import click
 
-from . import __version__, extensions, moments, serving, site
-from .config import ConfigError, load_config
+from . import __version__, extensions, logs, moments, serving, site
+from .config import SERVED_URL_VARIABLE, ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
 from .services import admin, audit, delivery, passwords, sessions, sign_ups, throttle, tokens, users
 from .services.emails import InvalidEmail, normalize_email
@@ -96,11 +97,16 @@ def serve(binds: tuple[str, ...], workers: int | None, worker_bind: str | None, 
     """
     try:
         plan = serving.plan(config_file, app=app, binds=binds, workers=workers, worker_bind=worker_bind)
+        if not (plan.config.logconfig or plan.config.logconfig_dict):
+            logs.configure()
+        # Without PUBLIC_URL, mailed links point where this server listens (config.py).
+        if (served := serving.served_url(plan)) is not None:
+            os.environ[SERVED_URL_VARIABLE] = served
         # Bad settings and a schema behind the code stop here, once, not in every worker.
         site.warn_at_start_up(load_config())
         _run_with_database(_require_current_schema)
         sys.exit(serving.serve(plan))
-    except (ConfigError, serving.ServeError) as error:
+    except (ConfigError, serving.ServeError, logs.LogLevelError) as error:
         _fail(str(error))
 
 

@@ -6,7 +6,7 @@
 | INSTANCE_PATH      | ./instance (under the working directory)       |
 | DATABASE_URL       | sqlite:///<instance>/quartauth.sqlite3         |
 | SECRET_KEY         | development: generated once, kept in instance/ |
-| PUBLIC_URL         | none; required in production                   |
+| PUBLIC_URL         | none; required in production (without it, links in mail point where `quartauth serve` listens) |
 | ALLOWED_HOSTS      | none: only PUBLIC_URL's host                   |
 | TRUSTED_PROXIES    | none: X-Forwarded-* believed from nobody       |
 | SESSION_IDLE_MINUTES | 60: a sign-in without "Remember me" ends unused |
@@ -47,8 +47,10 @@ from .private_files import private_folder, write_private_file
 
 ENVIRONMENTS = ("development", "testing", "production")
 DEFAULT_INSTANCE_FOLDER = "instance"
-# Where links in mail point when PUBLIC_URL is not set (development: `make run`).
+# Where links in mail point when PUBLIC_URL is not set: where `quartauth serve` listens (it
+# says so in this variable for its workers), else where `make run` listens.
 DEVELOPMENT_URL = "http://127.0.0.1:5000"
+SERVED_URL_VARIABLE = "QUARTAUTH_SERVED_URL"
 NOTICE_SETTINGS = (
     "NOTIFY_PASSWORD_CHANGED", "NOTIFY_PASSWORD_RESET", "NOTIFY_EMAIL_CHANGED", "NOTIFY_ACCOUNT_DELETED", "NOTIFY_NEW_SIGN_IN",
 )
@@ -118,6 +120,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         DATABASE_URL=setting("DATABASE_URL") or f"sqlite:///{instance_path / 'quartauth.sqlite3'}",
         SECRET_KEY=_secret_key(environment, setting("SECRET_KEY"), instance_path),
         PUBLIC_URL=public_url,
+        LINK_URL=public_url or setting(SERVED_URL_VARIABLE) or DEVELOPMENT_URL,
         ALLOWED_HOSTS=_allowed_hosts(public_url, setting("ALLOWED_HOSTS")),
         TRUSTED_PROXIES=_trusted_proxies(setting("TRUSTED_PROXIES")),
         BCRYPT_ROUNDS=_integer("BCRYPT_ROUNDS", setting("BCRYPT_ROUNDS"), 4, 31),

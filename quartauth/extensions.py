@@ -9,7 +9,6 @@ from typing import Any
 
 from quart import Quart, current_app
 
-from .config import DEVELOPMENT_URL
 from .db import Database
 from .services.passwords import PasswordHasher
 from .services.sessions import Clock, Lifetimes, SessionLookup, utc_now
@@ -65,7 +64,7 @@ def install(app: Quart, database: Database, password_hasher: PasswordHasher) -> 
     delivery_task = DeliveryTask(database, transport, config["MAIL_FROM"], clock) if transport else None
     app.extensions[_DELIVERY] = delivery_task
     app.extensions[_MAILER] = Mailer(
-        public_url=config["PUBLIC_URL"] or DEVELOPMENT_URL,
+        public_url=config["LINK_URL"],
         notices=frozenset(letter for letter, setting in NOTICE_SETTINGS.items() if config[setting]),
         queued=delivery_task.wake if delivery_task else lambda: None,
     )

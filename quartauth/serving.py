@@ -8,6 +8,9 @@ other idles. Here every worker listens on a socket of its own bound to the same 
 A worker can also listen on an address of its own (``--worker-bind``), so that a proxy can
 balance requests across workers itself (nginx's ``least_conn``), whatever its pool holds.
 
+Only what is asked is bound: with ``--worker-bind`` and no ``--bind``, the workers' own
+addresses alone, not hypercorn.toml's shared one as well.
+
 A port that something else is listening on is an error at once (hypercorn would quietly
 share it with whoever holds it, and requests would split between the two).
 """
@@ -25,6 +28,7 @@ from typing import Any
 
 from hypercorn.config import Config, Sockets
 
+from . import logs
 from .shipped import shipped
 
 DEFAULT_APP = "quartauth:create_app()"
@@ -57,14 +61,30 @@ def plan(
     config.application_path = app
     if binds:
         config.bind = list(binds)
+    elif worker_bind is not None:
+        config.bind = []
     if workers is not None:
         config.workers = workers
     if config.workers < 1:
         raise ServeError("--workers must be at least 1")
+    if not config.bind and worker_bind is None:
+        raise ServeError("nothing to listen on: give --bind or --worker-bind")
     for bind in config.bind:
         if bind.startswith(("unix:", "fd://")):
             raise ServeError(f"bind {bind!r}: serve listens on host:port; use --worker-bind for unix sockets")
     return Plan(config, _worker_binds(worker_bind, config.workers))
+
+
+def served_url(plan: Plan) -> str | None:
+    """The address a person on this machine reaches the server at (the first TCP bind), for
+    links in mail when PUBLIC_URL is not set; None when it listens on unix sockets only."""
+    for bind in (*plan.config.bind, *plan.worker_binds):
+        if bind.startswith(("unix:", "fd://")):
+            continue
+        host, port = _host_and_port(bind)
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    return None
 
 
 def _worker_binds(template: str | None, workers: int) -> tuple[str, ...]:
@@ -120,6 +140,9 @@ def _run_worker(worker_class: str, **arguments: Any) -> None:
     """One worker. A SIGTERM sent to the whole group (systemd's stop, say) is left to the
     parent, which asks every worker to finish its requests and stop (graceful_timeout)."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    config = arguments["config"]
+    if not (config.logconfig or config.logconfig_dict):
+        logs.configure()
     _worker_function(worker_class)(**arguments)
 
 

@@ -1,6 +1,7 @@
 """quartauth serve: the shipped settings, a socket per worker, and a busy port refused."""
 from __future__ import annotations
 
+import json
 import re
 import socket
 import subprocess
@@ -8,10 +9,14 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from quartauth import serving
 from quartauth.testing.live_server import app_server, free_port
+from quartauth.testing.pages import csrf_token_in
+
+from .helpers import PASSWORD
 
 QUARTAUTH = Path(sys.executable).with_name("quartauth")
 
@@ -29,6 +34,21 @@ def test_options_override_the_file():
 
     assert plan.config.bind == ["127.0.0.1:6000"] and plan.config.workers == 3
     assert plan.worker_binds == ("127.0.0.1:6101", "127.0.0.1:6102", "127.0.0.1:6103")
+
+
+def test_worker_binds_alone_bind_nothing_else():
+    plan = serving.plan(workers=2, worker_bind="127.0.0.1:5101")
+
+    assert plan.config.bind == [] and plan.worker_binds == ("127.0.0.1:5101", "127.0.0.1:5102")
+    assert serving.served_url(plan) == "http://127.0.0.1:5101"
+
+
+@pytest.mark.parametrize(
+    ("binds", "url"),
+    [(["127.0.0.1:6000"], "http://127.0.0.1:6000"), (["0.0.0.0:8080"], "http://127.0.0.1:8080"), (["[::1]:7000"], "http://[::1]:7000")],
+)
+def test_links_point_where_the_server_listens(binds, url):
+    assert serving.served_url(serving.plan(binds=binds)) == url
 
 
 def test_worker_binds_can_be_unix_sockets():
@@ -113,6 +133,27 @@ def test_a_sigterm_to_the_whole_group_stops_every_worker_gracefully(tmp_path):
 
     assert server.process.returncode == 0, (tmp_path / "server.log").read_text()[-2000:]
     assert "Traceback" not in (tmp_path / "server.log").read_text()
+
+
+def test_a_served_process_prints_its_log_lines_and_mails_links_to_where_it_listens(tmp_path):
+    with app_server(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path) as server, httpx.Client(base_url=server.url()) as browser:
+        token = csrf_token_in(browser.get("/register").text)
+        browser.post("/register", data={"csrf_token": token, "email": "person@example.com", "password": PASSWORD, "confirm": PASSWORD})
+        log = wait_for_line(server.log_file, "links: ")
+
+    link_line = next(line for line in log.splitlines() if "links: " in line)
+    assert f"http://127.0.0.1:{server.port}/verify/" in link_line
+    audit_line = next(line for line in log.splitlines() if "quartauth.audit" in line)
+    assert re.match(r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\] \[INFO\] quartauth.audit: \{", audit_line)
+    assert json.loads(audit_line.split("quartauth.audit: ", 1)[1])["event"] == "sign_up"
+
+
+def wait_for_line(log_file: Path, text: str, seconds: float = 10) -> str:
+    deadline = time.monotonic() + seconds
+    while text not in (log := log_file.read_text()):
+        assert time.monotonic() < deadline, f"no {text!r} on the log:\n{log[-2000:]}"
+        time.sleep(0.05)
+    return log
 
 
 def test_serve_on_a_database_behind_the_code_says_to_migrate_and_starts_nothing(tmp_path):

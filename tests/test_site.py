@@ -1,6 +1,8 @@
 """Production answers only its own host, and only over HTTPS."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 from quart import Quart
 
@@ -32,6 +34,24 @@ async def test_a_forged_host_gets_400_and_is_never_echoed(production_app, path):
     assert response.status_code == 400
     assert "evil.example" not in await page_text(response)
     assert "evil.example" not in str(response.headers)
+
+
+@pytest.mark.parametrize(("host", "scheme"), [("127.0.0.1:5101", "http"), (HOST, "http"), ("127.0.0.1:5101", "https")])
+async def test_the_health_check_answers_the_machine_itself_by_address_over_http(production_app, host, scheme):
+    response = await get(production_app, "/healthz", host=host, scheme=scheme)
+
+    assert response.status_code == 200
+
+
+async def test_a_refused_host_and_plain_http_are_logged_with_the_reason(production_app, caplog):
+    caplog.set_level(logging.WARNING, logger="quartauth.site")
+
+    await get(production_app, "/login", host="evil.example")
+    await get(production_app, "/login", scheme="http")
+
+    said = [record.getMessage() for record in caplog.records if record.name == "quartauth.site"]
+    assert any("'evil.example' is not PUBLIC_URL's nor in ALLOWED_HOSTS (400)" in line for line in said)
+    assert any("came over plain HTTP" in line and "TRUSTED_PROXIES" in line for line in said)
 
 
 @pytest.mark.parametrize("host", [HOST, "www.example.com", "AUTH.example.com"])
