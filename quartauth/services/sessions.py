@@ -6,7 +6,8 @@ the session everywhere at once.
 
 A session ends at the latest at ``expires_at`` (a day, or 30 days remembered), and earlier
 when it goes unused for its idle time (``Lifetimes``): ``idle_expires_at`` moves forward as
-the session is used, at most once every ``LAST_SEEN_RESOLUTION``, so page views stay reads.
+the session is used, at most once a tenth of its idle time (and at least every
+``LAST_SEEN_RESOLUTION``), so page views stay reads.
 What matters most (ending other sessions, deleting the account, admin actions) also needs
 the password to have been entered in the session lately (``Lifetimes.reauthentication``).
 Time comes from a ``Clock``, so tests can move it.
@@ -39,8 +40,10 @@ from . import tokens
 from .secret_tokens import hash_token, new_token
 
 # Recording every page view would turn each read into a write; minutes are precise enough
-# (an idle timeout is then right to within this much).
+# (an idle timeout is then right to within this much). A short idle time needs a finer
+# step: a tenth of it, so that someone active is never taken for idle.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+LAST_SEEN_SHARE_OF_IDLE = 10
 
 Clock = Callable[[], datetime]
 
@@ -65,6 +68,10 @@ class Lifetimes:
 
     def longest(self, *, remembered: bool) -> timedelta:
         return self.remembered if remembered else self.session
+
+    def last_seen_resolution(self, *, remembered: bool) -> timedelta:
+        """How often a session in use moves its ``last_seen_at`` forward."""
+        return min(LAST_SEEN_RESOLUTION, self.idle(remembered=remembered) / LAST_SEEN_SHARE_OF_IDLE)
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,7 @@ class SessionLookup:
             return None
         session, user = found
         now = self._clock()
-        if now - session.last_seen_at >= LAST_SEEN_RESOLUTION:
+        if now - session.last_seen_at >= self._lifetimes.last_seen_resolution(remembered=session.remembered):
             idle_expires_at = min(now + self._lifetimes.idle(remembered=session.remembered), session.expires_at)
             await update_session_last_seen(self._db, session.id, now, idle_expires_at)
         return SignedIn(user=user, session=session, token=token)

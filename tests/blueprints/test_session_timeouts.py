@@ -30,6 +30,18 @@ async def signed_up(app, *, remember: bool = False) -> AuthActions:  # type: ign
     return auth
 
 
+async def test_a_one_minute_idle_time_never_ends_a_session_in_use(migrated_database_url, clock):
+    app = create_app(app_settings(migrated_database_url, CLOCK=clock, SESSION_IDLE_MINUTES=1))
+    async with app.test_app():
+        auth = await signed_up(app)
+        for _ in range(12):  # ten minutes, a request every 50 seconds
+            clock.advance(seconds=50)
+            assert (await auth.client.get("/")).status_code == 200
+
+        clock.advance(seconds=61)
+        assert (await auth.client.get("/")).status_code == 302
+
+
 async def test_a_sign_in_left_idle_past_session_idle_minutes_ends(timed_app, clock, database):
     auth = await signed_up(timed_app)
     clock.advance(minutes=29)
