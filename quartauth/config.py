@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 from dotenv import find_dotenv, load_dotenv
 
 from . import secret_keys
+from .services.mail import SITE_NAME
 from .private_files import private_folder, write_private_file
 
 ENVIRONMENTS = ("development", "testing", "production")
@@ -135,7 +136,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             for name in ("LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_PAIR", "LOGIN_FAILURES_PER_ACCOUNT", "SIGN_UPS_PER_ADDRESS")
         },
         SMTP_URL=_smtp_url(setting("SMTP_URL")),
-        MAIL_FROM=setting("MAIL_FROM") or f"quartauth <no-reply@{urlsplit(public_url or DEVELOPMENT_URL).hostname}>",
+        MAIL_FROM=_mail_from(setting("MAIL_FROM"), public_url),
         OUTBOX_RETENTION_DAYS=_integer("OUTBOX_RETENTION_DAYS", setting("OUTBOX_RETENTION_DAYS"), 1, 100 * 365),
         REQUIRE_VERIFIED_EMAIL=_boolean("REQUIRE_VERIFIED_EMAIL", setting("REQUIRE_VERIFIED_EMAIL")),
         SIGN_UP_REVEALS_ACCOUNTS=_boolean("SIGN_UP_REVEALS_ACCOUNTS", setting("SIGN_UP_REVEALS_ACCOUNTS")),
@@ -197,6 +198,12 @@ def _check_secret_key(key: str) -> None:
     problem = secret_keys.weakness(key)
     if problem:
         raise ConfigError(problem)
+
+
+def _mail_from(configured: str | None, public_url: str | None) -> str:
+    """The sender, always with the site's name shown: a bare address gets it added."""
+    address = (configured or "").strip() or f"no-reply@{urlsplit(public_url or DEVELOPMENT_URL).hostname}"
+    return address if "<" in address else f"{SITE_NAME} <{address}>"
 
 
 def _smtp_url(configured: str | None) -> str | None:

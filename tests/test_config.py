@@ -139,3 +139,13 @@ def test_an_unknown_database_url_is_refused(tmp_path):
 def test_reauth_minutes_defaults_to_ten_and_may_be_zero():
     assert load_config({"QUARTAUTH_ENV": "testing"})["REAUTH_MINUTES"] == 10
     assert load_config({"QUARTAUTH_ENV": "testing", "REAUTH_MINUTES": "0"})["REAUTH_MINUTES"] == 0
+
+
+@pytest.mark.parametrize(
+    ("configured", "sender"),
+    [(None, "quartauth <no-reply@auth.example.com>"), ("ops@example.com", "quartauth <ops@example.com>"), ("Example <x@example.com>", "Example <x@example.com>")],
+)
+def test_mail_is_sent_in_the_sites_name(configured, sender):
+    settings = production_settings(**({"MAIL_FROM": configured} if configured else {}))
+
+    assert load_config(settings)["MAIL_FROM"] == sender

@@ -34,9 +34,9 @@ class Letter(StrEnum):
 
 
 SUBJECTS = {
-    Letter.VERIFY_EMAIL: "Confirm your email address",
+    Letter.VERIFY_EMAIL: "Verify your email address",
     Letter.RESET_PASSWORD: "Reset your password",
-    Letter.CONFIRM_NEW_EMAIL: "Confirm your new email address",
+    Letter.CONFIRM_NEW_EMAIL: "Verify your new email address",
     Letter.EMAIL_CHANGE_ASKED: "A change of your account's email address was asked for",
     Letter.EMAIL_TAKEN: "Someone tried to use your email address",
     Letter.PASSWORD_CHANGED: "Your password was changed",

@@ -3,6 +3,7 @@ forgotten password, changing the email, and the security notices."""
 from __future__ import annotations
 
 import asyncio
+import re
 import statistics
 import time
 
@@ -14,7 +15,7 @@ from quartauth.services import mail
 
 from ..conftest import AuthActions
 from ..helpers import PASSWORD, csrf_token_in, page_text
-from ..mailbox import link_in, path_of, text_of
+from ..mailbox import html_of, link_in, path_of, text_of
 
 NEW_PASSWORD = "a brand new secret phrase"
 SUBJECTS = mail.SUBJECTS
@@ -50,7 +51,7 @@ async def reset_with(client, path: str, password: str = NEW_PASSWORD):  # type: 
 
 async def test_signing_up_mails_a_link_that_verifies_the_address(mail_app, mailbox, database):
     person = await signed_up(mail_app, mailbox)
-    assert "Please confirm your email address" in await page_text(await person.client.get("/"))
+    assert "Please verify your email address" in await page_text(await person.client.get("/"))
     message = mailbox.to("person@example.com", SUBJECTS[L.VERIFY_EMAIL])[0]
     link = link_in(message)
     assert link.startswith("http://localhost/verify/") and link in message.get_body(("html",)).get_content()
@@ -59,7 +60,7 @@ async def test_signing_up_mails_a_link_that_verifies_the_address(mail_app, mailb
 
     assert "Your email address is verified." in await page_text(followed)
     assert (await select_user_by_email(database, "person@example.com")).is_verified
-    assert "Please confirm your email address" not in await page_text(await person.client.get("/"))
+    assert "Please verify your email address" not in await page_text(await person.client.get("/"))
     again = await mail_app.test_client().get(path_of(link))  # opened again, signed in or not
     assert again.status_code == 200 and "Your email address is verified." in await page_text(again)
     assert "<form" not in (await page_text(again)).split("<main", 1)[-1]
@@ -80,6 +81,18 @@ async def test_opening_a_link_changes_nothing_until_its_button_is_pressed(mail_a
     assert user is not None and not user.is_verified
     assert await select_user_by_email(database, "new@example.com") is None
     assert "Your email address" in await page_text(await open_link(mail_app.test_client(), link))
+
+
+async def test_a_mail_is_from_the_site_by_name_with_its_link_as_a_button(mail_app, mailbox):
+    await signed_up(mail_app, mailbox)
+    message = mailbox.to("person@example.com", SUBJECTS[L.VERIFY_EMAIL])[0]
+    link = link_in(message)
+
+    html = html_of(message)
+
+    assert message["From"].startswith("quartauth <")
+    assert re.search(rf'<a href="{re.escape(link)}" style="[^"]*background[^"]*">Verify email address</a>', html)
+    assert link in text_of(message)
 
 
 async def test_resend_sends_at_most_one_mail_a_minute(mail_app, mailbox, clock):
@@ -315,6 +328,8 @@ async def test_a_sign_in_from_a_new_browser_is_told_and_a_known_one_is_not(mail_
 
     notice = await mailbox.wait_for("person@example.com", SUBJECTS[L.NEW_SIGN_IN])
     assert "New sign-in from" in text_of(notice) and "reset your password" in text_of(notice)
+    assert "If this was you, there is nothing to do." in text_of(notice)
+    assert re.search(r"\d\d [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC", text_of(notice))
     assert len(mailbox.to("person@example.com", SUBJECTS[L.NEW_SIGN_IN])) == 1
 
 
@@ -374,5 +389,5 @@ async def test_require_verified_email_keeps_unverified_people_out_until_they_ver
         await open_link(person.client, link)
         let_in = await person.client.get("/account")
 
-    assert kept_out.status_code == 403 and "confirm your email address" in await page_text(kept_out)
+    assert kept_out.status_code == 403 and "verify your email address" in await page_text(kept_out)
     assert let_in.status_code == 200

@@ -32,14 +32,14 @@ def mailed_link(visit, to: str, subject: str, timeout: float = 10) -> str:  # ty
 def test_sign_up_then_verify_the_address_from_the_mail(visit):
     email = new_email()
     sign_up(visit, email)
-    assert "Please confirm your email address" in visit.text()
+    assert "Please verify your email address" in visit.text()
 
-    visit.goto(mailed_link(visit, email, "Confirm your email address"))
+    visit.goto(mailed_link(visit, email, "Verify your email address"))
     visit.submit("Verify email address")
 
     assert visit.page.url == visit.server.url("/")
     assert "Your email address is verified." in visit.text()
-    assert "Please confirm your email address" not in visit.text()
+    assert "Please verify your email address" not in visit.text()
 
 
 def test_forgot_reset_and_sign_in_with_the_new_password(visit):

@@ -75,4 +75,4 @@ def test_a_sign_up_while_the_mail_server_is_down_is_mailed_once_when_it_is_back(
             box.stop()
 
     assert delivered_after < 60 and len(box.to("person@example.com")) == 1
-    assert "Confirm your email address" == box.messages[0]["Subject"]
+    assert "Verify your email address" == box.messages[0]["Subject"]

@@ -28,7 +28,7 @@ VERIFIED = "Your email address is verified."
 FORGOT_ANSWER = "If that address has an account, we sent a link to reset its password."
 # A dead link's page: what it was for, and where to ask for a new one.
 DEAD_LINKS = {
-    "verify": ("This link to confirm your email address has expired or was already used.", "email.resend_page"),
+    "verify": ("This link to verify your email address has expired or was already used.", "email.resend_page"),
     "reset": ("This link to reset your password has expired or was already used.", "email.forgot"),
     "change": ("This link to change your email address has expired or was already used.", "account.overview"),
 }
