@@ -16,6 +16,7 @@ from .blueprints.auth import attempts
 from .config import load_config
 from .db import connect, migrations
 from .services import browsers
+from .services.mail import SITE_NAME
 from .services.passwords import PasswordHasher
 
 try:
@@ -54,6 +55,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     app.register_blueprint(errors.blueprint)
     static_files.init_app(app)
     app.add_template_global(moments.time_element, "when")
+    app.add_template_global(SITE_NAME, "site_name")
     fastpaths.install(app)
 
     @app.before_serving

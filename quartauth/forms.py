@@ -24,12 +24,18 @@ class Form(QuartForm):
         formdata = await request.form if request.method == "POST" else None
         return cls(formdata=formdata, **kwargs)
 
+    # The field the cursor belongs in when no field has an error (a view sets it: after a
+    # wrong password, the password field).
+    preferred_focus: str | None = None
+
     @property
     def focus(self) -> str | None:
-        """The field the cursor belongs in: the first with an error, else the first shown."""
+        """The field the cursor belongs in: the first with an error, else the preferred one,
+        else the first shown."""
         shown = [field.name for field in self if field.type not in ("HiddenField", "CSRFTokenField")]
         with_errors = [name for name in shown if self[name].errors]
-        return (with_errors or shown or [None])[0]
+        preferred = [self.preferred_focus] if self.preferred_focus in shown else []
+        return (with_errors or preferred or shown or [None])[0]
 
 
 class ButtonForm(Form):

@@ -37,8 +37,19 @@ async def test_home_says_when_this_sign_in_started_and_links_to_the_account(auth
 
     assert f'datetime="{session.created_at.isoformat()}"' in html
     assert moments.written(session.created_at) in html and moments.written(session.created_at).endswith(" UTC")
-    assert 'href="/account">Your account</a>' in html
     assert "This page is only shown" not in html
+
+
+async def test_home_shows_what_needs_doing_and_the_way_to_each_part_of_the_account(auth, client):
+    await auth.register("person@example.com")
+
+    html = await page_text(await client.get("/"))
+
+    notice = html[html.index('class="notice"'):]
+    assert "Please verify your email address" in notice and ">Resend the link</button>" in notice
+    for path in ("/account", "/account#sessions", "/account#activity", "/account#email", "/account#password", "/account/delete"):
+        assert f'href="{path}"' in html
+    assert 'href="/admin"' not in html.split("</header>", 1)[1]
 
 
 async def test_the_header_links_to_the_account_and_says_log_out(auth, client):

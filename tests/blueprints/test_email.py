@@ -132,6 +132,7 @@ async def test_forgot_answers_the_same_for_any_address_and_mails_only_an_account
 
     answer = "If that address has an account, we sent a link to reset its password."
     assert answer in await page_text(known) and answer in await page_text(unknown)
+    assert "Check your inbox" in await page_text(known) and "The link works for an hour." in await page_text(known)
     await mailbox.wait_for("person@example.com", SUBJECTS[L.RESET_PASSWORD])
     assert not mailbox.to("nobody@example.com")
 

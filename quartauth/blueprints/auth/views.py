@@ -159,6 +159,7 @@ async def login() -> ResponseReturnValue:
             # Why, for the log only: the answer is the same whatever the reason.
             await log_event(Event.LOGIN_FAILED, user=found.account, email=form.email.data, detail={"reason": found.failure})
             await flash("Invalid email and/or password.", "danger")
+            form.preferred_focus = "password"
         else:
             await start_session(user, remember=form.remember.data)
             await log_event(Event.LOGIN, user=user, detail={"known_device": attempt.device is not None})

@@ -105,9 +105,15 @@ async def forgot() -> ResponseReturnValue:
         # Everything that depends on the account happens after the answer, so the answer
         # takes the same time whether or not there is one.
         current_app.add_background_task(_send_reset_link, form.email.data, request.remote_addr)
-        await flash(FORGOT_ANSWER, "info")
-        return redirect(url_for("email.forgot"))
+        return redirect(url_for("email.forgot_sent"))
     return await render("email/forgot.html", form=form)
+
+
+@blueprint.get("/forgot/sent")
+async def forgot_sent() -> ResponseReturnValue:
+    return await render(
+        "links/sent.html", message=FORGOT_ANSWER, lasts="The link works for an hour.", again=url_for("email.forgot")
+    )
 
 
 @blueprint.route("/reset/<token>", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """Logging in: who gets in, what the cookie says, and where the browser goes next."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -15,6 +16,28 @@ async def test_login_page_has_remember_me_and_current_password(client):
     html = await page_text(await client.get("/login"))
     assert 'name="remember"' in html and "Remember me" in html
     assert 'autocomplete="current-password"' in html
+
+
+async def test_the_login_page_says_what_the_site_is_and_offers_sign_up_beside_log_in(client):
+    html = await page_text(await client.get("/login"))
+
+    assert 'class="lead"' in html and "log in with your email and password, or sign up" in html
+    actions = html[html.index('class="form-actions"'):]
+    assert actions.index(">Log in</button>") < actions.index('href="/register">Sign up</a>')
+
+
+async def test_after_a_wrong_password_the_cursor_is_in_the_password_field(auth):
+    await auth.register()
+    await auth.logout()
+
+    response = await auth.client.post(
+        "/login", form={"csrf_token": await auth.csrf_token("/login"), "email": "person@example.com", "password": "wrong guess"}
+    )
+
+    html = await page_text(response)
+    password_input = re.search(r'<input[^>]*name="password"[^>]*>', html)[0]
+    email_input = re.search(r'<input[^>]*name="email"[^>]*>', html)[0]
+    assert "autofocus" in password_input and "autofocus" not in email_input
 
 
 async def test_login_with_the_right_password_signs_in(auth, client):
