@@ -17,6 +17,14 @@ class EmailToken:
     new_email: str | None
 
 
+@dataclass(frozen=True)
+class PendingEmailChange:
+    """A change of address asked for and not made yet."""
+
+    new_email: str
+    expires_at: datetime
+
+
 async def insert_email_token(
     db: Executor,
     *,
@@ -54,3 +62,8 @@ async def take_email_token(db: Executor, token_hash: str, purpose: str, now: dat
 
 async def delete_email_tokens_expired_before(db: Executor, before: datetime) -> int:
     return await db.execute("email_tokens/delete_email_tokens_expired_before", before=before)
+
+
+async def select_email_change_of_user(db: Executor, user_id: int, purpose: str, now: datetime) -> PendingEmailChange | None:
+    row = await db.fetch_one("email_tokens/select_email_change_of_user", user_id=user_id, purpose=purpose, now=now)
+    return None if row is None else PendingEmailChange(row["new_email"], row["expires_at"])

@@ -49,6 +49,7 @@ class Event(StrEnum):
     RESET_ASKED = "reset_asked"
     PASSWORD_RESET = "password_reset"
     EMAIL_CHANGE_ASKED = "email_change_asked"
+    EMAIL_CHANGE_CANCELLED = "email_change_cancelled"
     EMAIL_CHANGED = "email_changed"
 
 # Events that come in runs when someone guesses: the owner's page shows each run as one line.
@@ -76,6 +77,7 @@ LABELS = {
     Event.RESET_ASKED: "Asked for a link to reset the password",
     Event.PASSWORD_RESET: "Reset the password",
     Event.EMAIL_CHANGE_ASKED: "Asked to change the email address",
+    Event.EMAIL_CHANGE_CANCELLED: "Cancelled a change of the email address",
     Event.EMAIL_CHANGED: "Changed the email address",
 }
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import Enum
 
 from ..db import Connection, Database, UniqueViolation
+from ..repository.email_tokens import PendingEmailChange, delete_email_tokens_of_user, select_email_change_of_user
 from ..repository.sessions import delete_sessions_of_user
 from ..repository.users import (
     User,
@@ -116,6 +117,16 @@ async def ask_email_change(db: Database, mailer: Mailer, user: User, new_email: 
         link = mailer.link(f"/confirm-email/{token}")
         await mailer.send(connection, Letter.CONFIRM_NEW_EMAIL, new_email, now, link=link)
         await mailer.send(connection, Letter.EMAIL_CHANGE_ASKED, user.email, now, new_email=new_email)
+
+
+async def pending_email_change(db: Database, user: User, now: datetime) -> PendingEmailChange | None:
+    """The new address ``user`` asked for, while its link still works."""
+    return await select_email_change_of_user(db, user.id, Purpose.CHANGE_EMAIL, now)
+
+
+async def cancel_email_change(db: Database, user: User) -> None:
+    """The link sent to the new address stops working; the email stays as it is."""
+    await delete_email_tokens_of_user(db, user.id, Purpose.CHANGE_EMAIL)
 
 
 class EmailChange(Enum):

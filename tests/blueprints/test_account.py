@@ -338,3 +338,27 @@ async def test_deleting_needs_the_csrf_token(auth, client, database):
 
     assert response.status_code == 400
     assert await select_user_by_email(database, "person@example.com") is not None
+
+
+async def test_log_out_everywhere_else_is_offered_only_when_there_is_another_session(app):
+    this = AuthActions(app.test_client())
+    await this.register()
+    alone = await page_text(await this.client.get("/account"))
+    other = AuthActions(app.test_client())
+    await other.login()
+
+    together = await page_text(await this.client.get("/account"))
+
+    assert "Log out everywhere else</button>" not in alone
+    assert "Log out everywhere else</button>" in together
+
+
+async def test_the_account_page_links_to_each_of_its_parts(auth, client):
+    await auth.register()
+
+    html = await page_text(await client.get("/account"))
+
+    for target in ('href="#sessions"', 'href="#activity"', 'href="#email"', 'href="#password"', 'href="/account/delete"'):
+        assert target in html
+    for anchor in ('id="sessions"', 'id="activity"', 'id="email"', 'id="password"'):
+        assert anchor in html

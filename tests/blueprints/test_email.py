@@ -269,6 +269,22 @@ async def test_changing_the_email_takes_the_link_sent_to_the_new_address(mail_ap
     assert "new@example.com" in text_of(told)
 
 
+async def test_a_pending_email_change_is_shown_and_can_be_cancelled(mail_app, mailbox, database):
+    person = await signed_up(mail_app, mailbox)
+    await person.post("/account/email", new_email="new@example.com", current_password=PASSWORD)
+    link = link_in(await mailbox.wait_for("new@example.com", SUBJECTS[L.CONFIRM_NEW_EMAIL]))
+
+    shown = await page_text(await person.client.get("/account"))
+    cancelled = await person.post("/account/email/cancel")
+
+    assert "You asked to change your email address to <strong>new@example.com</strong>" in shown
+    assert ">Cancel the change</button>" in shown
+    assert cancelled.status_code == 302
+    assert "new@example.com" not in await page_text(await person.client.get("/account"))
+    assert (await mail_app.test_client().get(path_of(link))).status_code == 410
+    assert await select_user_by_email(database, "person@example.com") is not None
+
+
 async def test_a_taken_address_gets_the_same_answer_and_its_owner_is_told(mail_app, mailbox, database):
     await signed_up(mail_app, mailbox, "taken@example.com")
     person = await signed_up(mail_app, mailbox)

@@ -40,12 +40,14 @@ async def overview(signed_in: SignedIn) -> ResponseReturnValue:
 async def _overview(
     signed_in: SignedIn, password_form: ChangePasswordForm | None = None, email_form: ChangeEmailForm | None = None
 ) -> ResponseReturnValue:
-    live = await sessions.live_sessions(extensions.database(), signed_in, extensions.clock()())
-    activity = await audit.recent_activity_of(extensions.database(), signed_in.user.id)
+    db, now = extensions.database(), extensions.clock()()
+    live = await sessions.live_sessions(db, signed_in, now)
+    activity = await audit.recent_activity_of(db, signed_in.user.id)
     return await render(
         "account/overview.html",
         signed_in=signed_in,
         sessions=live,
+        email_change=await email_flows.pending_email_change(db, signed_in.user, now),
         password_form=password_form or await ChangePasswordForm.create_form(),
         email_form=email_form or await ChangeEmailForm.create_form(),
         activity=activity,
@@ -128,6 +130,15 @@ async def change_email(signed_in: SignedIn) -> ResponseReturnValue:
             await flash(f"We sent a link to {new_email}: your email changes when it is opened.", "success")
             return redirect(url_for("account.overview"))
     return await _overview(signed_in, email_form=form)
+
+
+@blueprint.post("/account/email/cancel")
+@signed_in_required
+async def cancel_email_change(signed_in: SignedIn) -> ResponseReturnValue:
+    await email_flows.cancel_email_change(extensions.database(), signed_in.user)
+    await log_event(Event.EMAIL_CHANGE_CANCELLED, user=signed_in.user)
+    await flash("The change of your email address was cancelled: the link sent to the new address no longer works.", "success")
+    return redirect(url_for("account.overview"))
 
 
 @blueprint.route("/account/delete", methods=["GET", "POST"])
