@@ -55,6 +55,7 @@ class UserSummary:
     last_sign_in_browser: str | None
     last_sign_in_address: str | None
     live_sessions: int
+    email_verified_at: datetime | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> UserSummary:
@@ -68,6 +69,7 @@ class UserSummary:
             last_sign_in_browser=row["last_sign_in_browser"],
             last_sign_in_address=row["last_sign_in_address"],
             live_sessions=int(row["live_sessions"]),
+            email_verified_at=row["email_verified_at"],
         )
 
     @property

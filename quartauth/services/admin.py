@@ -20,6 +20,7 @@ from ..repository.users import (
     select_user_by_id,
     select_user_summaries_from_email,
     select_user_summaries_from_id,
+    select_user_summary_by_id,
     update_user_disabled_at,
     update_user_is_admin,
 )
@@ -109,6 +110,10 @@ def after_prefix(prefix: str) -> str:
     if 0xD800 <= following <= 0xDFFF:  # surrogates are not characters: skip them
         following = 0xE000
     return prefix[:-1] + chr(following)
+
+
+async def user_summary(db: Database, user_id: int, now: datetime) -> UserSummary | None:
+    return await select_user_summary_by_id(db, user_id, now)
 
 
 async def user_by_email(db: Database, email: str) -> User:

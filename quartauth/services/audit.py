@@ -90,6 +90,17 @@ def label_of(event: str) -> str:
         return event
 
 
+def detail_of(detail: str) -> list[tuple[str, str]]:
+    """An event's detail as lines to read ("reason: wrong password"), not raw JSON."""
+    try:
+        parsed = json.loads(detail)
+    except ValueError:
+        return [("detail", detail)]
+    if not isinstance(parsed, dict):
+        return [("detail", str(parsed))]
+    return [(str(key).replace("_", " "), value if isinstance(value, str) else json.dumps(value)) for key, value in parsed.items()]
+
+
 @dataclass(frozen=True)
 class Where:
     """Where an event came from: the client address and the browser, as people name it."""

@@ -165,8 +165,34 @@ async def test_a_users_page_shows_their_details_and_actions(app, database):
     html = await page_text(await boss.client.get(f"/admin/users/{await user_id(database, 'person@example.com')}"))
 
     assert "person@example.com" in html and "Live sessions" in html
-    for button in ("Disable account", "Make admin", "Log out everywhere"):
+    assert re.search(r"<dt>Email verified</dt>\s*<dd>no</dd>", html)
+    for button in ("Make admin", "Log out everywhere"):
         assert f">{button}</button>" in html
+
+
+async def test_disable_asks_before_it_acts(app, database):
+    boss = await signed_up(app, "boss@example.com", admin=True, database=database)
+    await signed_up(app, "person@example.com")
+    person_id = await user_id(database, "person@example.com")
+
+    page = await page_text(await boss.client.get(f"/admin/users/{person_id}"))
+    asked = await page_text(await boss.client.get(f"/admin/users/{person_id}/confirm-disable"))
+
+    assert f'href="/admin/users/{person_id}/confirm-disable">Disable account</a>' in page
+    assert "Disable person@example.com?" in asked and ">Disable account</button>" in asked
+    assert not (await select_user_by_email(database, "person@example.com")).is_disabled
+
+
+async def test_the_security_logs_detail_is_readable(app, database):
+    boss = await signed_up(app, "boss@example.com", admin=True, database=database)
+    person = await signed_up(app, "person@example.com")
+    await person.logout()
+    await person.login(password="not my password")
+
+    html = await page_text(await boss.client.get("/admin/audit?event=login_failed"))
+
+    assert "<dt>reason</dt><dd>wrong password</dd>" in html
+    assert "{&#34;reason&#34;" not in html and '{"reason"' not in html
 
 
 @pytest.mark.parametrize("path", ["/admin/users/999999", "/admin/users/0", "/admin/users/abc", "/admin/users/99999999999999999999"])

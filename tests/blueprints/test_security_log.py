@@ -79,7 +79,7 @@ async def test_the_account_page_shows_the_last_twenty_events(app, database):
 
     html = await page_text(await person.client.get("/account"))
 
-    section = html[html.index("Recent security activity"):html.index('id="password"')]
+    section = html[html.index('id="activity"'):html.index('id="password"')]
     assert section.count("<tr>") == 20 + 1  # the header row, then the 20 newest
     assert "Logged in" in section and "Logged out" in section
 
@@ -195,7 +195,7 @@ async def test_failed_logins_are_one_line_each_run_and_push_nothing_out(app, dat
 
     html = await page_text(await person.client.get("/account"))
 
-    section = html[html.index("Recent security activity"):html.index('id="email"')]
+    section = html[html.index('id="activity"'):html.index('id="email"')]
     assert "Signed up" in section and "Logged in" in section and "Logged out" in section
     assert re.search(r"Failed login \((2\d|30) times\)", section)
     assert "addresses" in section

@@ -138,6 +138,8 @@ def test_an_admin_finds_a_user_and_disables_then_enables_them(visit, browser):
         rows.first.get_by_role("link", name=person_email).click()
         visit.snap()
 
+        visit.page.get_by_role("link", name="Disable account").click()
+        assert visit.page.get_by_role("heading", name=f"Disable {person_email}?").is_visible()
         visit.submit("Disable account")
         confirm_its_you(visit)
         assert f"{person_email} was disabled" in visit.text()

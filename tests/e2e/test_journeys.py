@@ -120,7 +120,7 @@ def test_home_says_when_this_sign_in_started_and_leads_to_the_account(visit):
     assert f"Welcome {email}!" in visit.text()
     assert "You signed in on this browser on" in visit.text()
     assert "This is your first sign-in." in visit.text()
-    visit.page.locator("main").get_by_role("link", name="Your account").click()
+    visit.page.locator("main").get_by_role("link", name="Overview").click()
     visit.snap()
     assert visit.page.url == visit.server.url("/account")
 

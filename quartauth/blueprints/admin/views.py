@@ -14,7 +14,7 @@ from quart.typing import ResponseReturnValue
 
 from ... import extensions
 from ...fastpaths.rendering import render
-from ...repository.users import User, select_user_summary_by_id
+from ...repository.users import User, UserSummary
 from ...security_log import log_event
 from ...services import admin, audit
 from ...services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
@@ -25,6 +25,7 @@ from ...signed_in import signed_in_required
 from ..auth.reauthentication import recent_password_required
 
 blueprint = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
+blueprint.add_app_template_global(audit.detail_of, "event_detail")
 
 P = ParamSpec("P")
 USER_ID = f"<int(min=1, max={MAX_ID}):user_id>"
@@ -78,10 +79,21 @@ async def audit_log(signed_in: SignedIn) -> ResponseReturnValue:
 @blueprint.get(f"/users/{USER_ID}")
 @admin_required
 async def user(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
-    summary = await select_user_summary_by_id(extensions.database(), user_id, extensions.clock()())
+    return await render("admin/user.html", user=await _summary(user_id))
+
+
+@blueprint.get(f"/users/{USER_ID}/confirm-disable")
+@admin_required
+async def confirm_disable(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
+    """Disabling asks before it acts: this page says what it does, its button does it."""
+    return await render("admin/disable.html", user=await _summary(user_id))
+
+
+async def _summary(user_id: int) -> UserSummary:
+    summary = await admin.user_summary(extensions.database(), user_id, extensions.clock()())
     if summary is None:
         abort(404)
-    return await render("admin/user.html", user=summary)
+    return summary
 
 
 @blueprint.post(f"/users/{USER_ID}/disable")
