@@ -1,7 +1,9 @@
 """A real browser (Debian's Chromium, driven by Playwright) against the real app under hypercorn.
 
-Every page visited is photographed into tests/e2e/screenshots/; a failing test's last page is
-kept there as FAILED-<test>.png. Without Chromium these tests skip, except under CI=true.
+Every page visited is photographed into tests/e2e/screenshots/ and checked by axe-core (the
+copy axe-playwright-python ships): any accessibility violation fails the test. A failing
+test's last page is kept there as FAILED-<test>.png. Without Chromium these tests skip,
+except under CI=true.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from quartauth.testing.live_server import ONE_ADDRESS_CROWD, LiveServer, app_server
 
@@ -24,6 +27,7 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 # A small phone and a laptop: every journey runs at both widths.
 VIEWPORT_WIDTHS = (375, 1280)
+AXE = Axe()
 
 
 def _require_chromium() -> None:
@@ -85,9 +89,16 @@ class Visit:
 
     def snap(self) -> None:
         self.page.wait_for_load_state("load")  # type: ignore[attr-defined]
+        self.check_accessibility()
         self.shots += 1
         slug = re.sub(r"[^a-z0-9]+", "-", self.page.url.split("//", 1)[-1].split("/", 1)[-1].lower()).strip("-")  # type: ignore[attr-defined]
         self.page.screenshot(path=SCREENSHOTS / f"{self.name}-{self.shots:02d}-{slug or 'home'}.png", full_page=True)  # type: ignore[attr-defined]
+
+    def check_accessibility(self) -> None:
+        results = AXE.run(self.page)
+        for violation in results.response["violations"]:
+            targets = [node["target"] for node in violation["nodes"]][:3]
+            self.problems.append(f"axe {violation['id']} at {self.width}px on {self.page.url}: {violation['help']} {targets}")  # type: ignore[attr-defined]
 
     def submit(self, button: str) -> None:
         self.page.get_by_role("button", name=button, exact=True).click()  # type: ignore[attr-defined]
@@ -127,4 +138,4 @@ def visit(browser, live_server: LiveServer, request: pytest.FixtureRequest) -> I
     if report is not None and report.failed:
         page.screenshot(path=SCREENSHOTS / f"FAILED-{name}.png", full_page=True)
     context.close()
-    assert visit.problems == [], "the browser reported problems (CSP violations, failed resources)"
+    assert visit.problems == [], "the browser reported problems (CSP violations, failed resources, accessibility)"
