@@ -49,17 +49,17 @@ def prune() -> None:
         await _require_current_schema(database)
         now, config = sessions.utc_now(), load_config()
         removed = await sessions.prune(database, now)
-        click.echo(f"deleted {_counted(removed, 'ended session')}")
+        click.echo(f"Deleted {_counted(removed, 'ended session')}.")
         forgotten = await throttle.prune(database, now)
-        click.echo(f"deleted {_counted(forgotten, 'old count')} of failed logins and sign-ups")
+        click.echo(f"Deleted {_counted(forgotten, 'old count')} of failed logins and sign-ups.")
         retention = timedelta(days=config["AUDIT_RETENTION_DAYS"])
         expired = await audit.prune(database, now, retention)
-        click.echo(f"deleted {_counted(expired, 'security log event')} older than {retention.days} days")
+        click.echo(f"Deleted {_counted(expired, 'security log event')} older than {retention.days} days.")
         links = await tokens.prune(database, now) + await sign_ups.prune(database, now)
-        click.echo(f"deleted {_counted(links, 'expired link')}")
+        click.echo(f"Deleted {_counted(links, 'expired link')}.")
         kept = timedelta(days=config["OUTBOX_RETENTION_DAYS"])
         sent = await delivery.prune(database, now, kept)
-        click.echo(f"deleted {_counted(sent, 'message')} delivered more than {kept.days} days ago")
+        click.echo(f"Deleted {_counted(sent, 'message')} delivered more than {kept.days} days ago.")
 
     _run_with_database(delete)
 
@@ -75,10 +75,10 @@ def send_mail() -> None:
     async def deliver(database: Database) -> None:
         await _require_current_schema(database)
         sent = await delivery.deliver_due(database, transport, config["MAIL_FROM"], sessions.utc_now())
-        click.echo(f"delivered {_counted(sent, 'message')}")
+        click.echo(f"Delivered {_counted(sent, 'message')}.")
         waiting = await delivery.waiting(database)
         if waiting:
-            raise click.ClickException(f"{_counted(waiting, 'message')} could not be delivered yet; they wait in the outbox")
+            raise click.ClickException(f"{_counted(waiting, 'message')} could not be delivered yet: they wait in the outbox.")
 
     _run_with_database(deliver)
 
@@ -194,8 +194,15 @@ def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def _user_command(name: str, summary: str, done: str, change: Callable[[Database, User], Awaitable[object]]) -> None:
-    """``quartauth users NAME EMAIL``: find the user, ``change`` them, and say they ``done``."""
+def _user_command(
+    name: str,
+    summary: str,
+    done: str,
+    change: Callable[[Database, User], Awaitable[object]],
+    already: Callable[[User], str | None],
+) -> None:
+    """``quartauth users NAME EMAIL``: find the user, ``change`` them, and say they ``done``
+    (or, when the change was made before, what ``already`` says, changing nothing)."""
 
     @users_group.command(name, help=f"{summary} (EMAIL: the user's email).")
     @click.argument("email")
@@ -208,7 +215,11 @@ def _user_command(name: str, summary: str, done: str, change: Callable[[Database
         async def carry_out(database: Database) -> None:
             await _require_current_schema(database)
             try:
-                await change(database, await admin.user_by_email(database, normalized))
+                user = await admin.user_by_email(database, normalized)
+                if (was := already(user)) is not None:
+                    click.echo(f"{normalized} {was}: nothing changed.")
+                    return
+                await change(database, user)
             except (admin.UnknownUser, admin.Refused) as error:
                 _fail(str(error))
             click.echo(f"{normalized} {done}.")
@@ -221,24 +232,28 @@ _user_command(
     "Disable an account: it cannot log in, and its sessions end at once",
     "was disabled: it cannot log in, and its sessions were ended",
     lambda database, user: admin.disable(database, user.id, by=None, now=sessions.utc_now()),
+    lambda user: "was disabled already" if user.is_disabled else None,
 )
 _user_command(
     "enable",
     "Enable a disabled account",
     "was enabled: it can log in again",
     lambda database, user: admin.enable(database, user.id),
+    lambda user: None if user.is_disabled else "is not disabled",
 )
 _user_command(
     "make-admin",
     "Make a user an admin",
     "is now an admin",
     lambda database, user: admin.make_admin(database, user.id),
+    lambda user: "is an admin already" if user.is_admin else None,
 )
 _user_command(
     "remove-admin",
     "Remove a user's admin rights (never the last admin who can sign in)",
     "is no longer an admin",
     lambda database, user: admin.remove_admin(database, user.id, by=None),
+    lambda user: None if user.is_admin else "is not an admin",
 )
 
 
@@ -267,9 +282,9 @@ class _Answers:
 async def _apply_migrations(database: Database) -> None:
     applied = await migrations.migrate(database)
     for migration in applied:
-        click.echo(f"applied {migration.label}")
+        click.echo(f"Applied {migration.label}.")
     if not applied:
-        click.echo("nothing to apply: the database is up to date")
+        click.echo("Nothing to apply: the database is up to date.")
 
 
 async def _show_status(database: Database) -> None:

@@ -38,8 +38,8 @@ def test_migrate_applies_then_reports_nothing_to_do(database_url):
     first = run(database_url, "migrate")
     second = run(database_url, "migrate")
 
-    assert first.exit_code == 0 and "applied 0001_" in first.output
-    assert second.exit_code == 0 and "nothing to apply" in second.output
+    assert first.exit_code == 0 and "Applied 0001_" in first.output
+    assert second.exit_code == 0 and "Nothing to apply" in second.output
 
 
 def test_migrate_status_lists_pending_then_applied(database_url):
@@ -142,8 +142,8 @@ def test_prune_deletes_ended_sessions_and_says_how_many(migrated_database_url):
     result = run(migrated_database_url, "prune")
 
     assert result.exit_code == 0, result.output
-    assert "deleted 1 ended session" in result.output
-    assert "deleted 0 ended sessions" in run(migrated_database_url, "prune").output
+    assert "Deleted 1 ended session." in result.output
+    assert "Deleted 0 ended sessions." in run(migrated_database_url, "prune").output
 
 
 def test_prune_deletes_security_log_events_past_their_retention(migrated_database_url):
@@ -160,9 +160,9 @@ def test_prune_deletes_security_log_events_past_their_retention(migrated_databas
 
     asyncio.run(arrange())
 
-    assert "deleted 2 security log events older than 365 days" in run(migrated_database_url, "prune").output
+    assert "Deleted 2 security log events older than 365 days." in run(migrated_database_url, "prune").output
     env_kept = run(migrated_database_url, "prune").output
-    assert "deleted 0 security log events" in env_kept
+    assert "Deleted 0 security log events" in env_kept
 
 
 # --- users ------------------------------------------------------------------------------
@@ -218,6 +218,25 @@ def test_users_disable_enable_make_and_remove_admin(migrated_database_url):
         result = run(migrated_database_url, "users", command, "Person@Example.com")
         assert result.exit_code == 0, result.output
         assert said in result.output and holds(stored_user(migrated_database_url, "person@example.com"))
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("disable", "person@example.com was disabled already: nothing changed."),
+        ("enable", "person@example.com is not disabled: nothing changed."),
+        ("make-admin", "person@example.com is an admin already: nothing changed."),
+        ("remove-admin", "person@example.com is not an admin: nothing changed."),
+    ],
+)
+def test_a_users_command_that_was_done_already_says_so(migrated_database_url, command, said):
+    with_users(migrated_database_url, "boss@example.com", "person@example.com", admins=("boss@example.com",))
+    if command in ("disable", "make-admin"):
+        run(migrated_database_url, "users", command, "person@example.com")
+
+    result = run(migrated_database_url, "users", command, "person@example.com")
+
+    assert result.exit_code == 0 and said in result.output
 
 
 @pytest.mark.parametrize("command", ["disable", "enable", "make-admin", "remove-admin"])

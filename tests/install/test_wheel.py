@@ -64,7 +64,7 @@ def test_the_wheel_serves_sign_up_and_log_in_from_another_folder(installed, tmp_
 
     package = run(installed / "python", "-c", "import quartauth; print(quartauth.__file__)", cwd=site, env=environment)
     assert "site-packages" in package and str(CHECKOUT) not in package
-    assert "applied 0001_" in run(installed / "quartauth", "migrate", cwd=site, env=environment)
+    assert "Applied 0001_" in run(installed / "quartauth", "migrate", cwd=site, env=environment)
 
     server = LiveServer(
         environment, site / "server.log", command=installed / "quartauth", cwd=site, inherit_environment=False

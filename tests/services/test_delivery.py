@@ -108,8 +108,8 @@ def test_send_mail_delivers_the_queue_and_fails_while_the_server_is_down(migrate
     after = cli(migrated_database_url, "send-mail", SMTP_URL=mailbox.url)
 
     assert down.exit_code == 1 and "1 message could not be delivered yet" in down.output
-    assert up.exit_code == 0 and "delivered 1 message" in up.output
-    assert after.exit_code == 0 and "delivered 0 messages" in after.output
+    assert up.exit_code == 0 and "Delivered 1 message." in up.output
+    assert after.exit_code == 0 and "Delivered 0 messages." in after.output
     assert mailbox.subjects() == [("person1@example.com", "Message 1")]
 
 
@@ -129,9 +129,9 @@ def test_prune_deletes_mail_delivered_long_ago_and_expired_links(migrated_databa
     pruned = cli(migrated_database_url, "prune")
 
     assert pruned.exit_code == 0, pruned.output
-    assert "deleted 1 expired link" in pruned.output
-    assert "deleted 1 message delivered more than 30 days ago" in pruned.output
-    assert "deleted 0 messages" in cli(migrated_database_url, "prune").output
+    assert "Deleted 1 expired link." in pruned.output
+    assert "Deleted 1 message delivered more than 30 days ago." in pruned.output
+    assert "Deleted 0 messages" in cli(migrated_database_url, "prune").output
 
 
 async def test_mail_written_to_a_folder_is_readable_by_its_owner_only(database, tmp_path):

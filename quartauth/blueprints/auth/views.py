@@ -31,7 +31,7 @@ SIGN_UP_MAIL = "sign_up"  # the kind of mail, for its limit
 @blueprint.route("/register", methods=["GET", "POST"])
 async def register() -> ResponseReturnValue:
     if current_sign_in() is not None:
-        await flash("You are already registered.", "info")
+        await flash("You are already signed up and logged in.", "info")
         return redirect(url_for("core.home"))
     form = await RegisterForm.create_form()
     if await form.validate_on_submit():

@@ -107,7 +107,7 @@ async def test_register_when_logged_in_redirects_home(auth, client):
     response = await client.get("/register")
 
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    assert "You are already registered." in await page_text(await client.get("/"))
+    assert "You are already signed up and logged in." in await page_text(await client.get("/"))
 
 
 async def test_concurrent_sign_ups_for_one_email_make_exactly_one_account(migrated_database_url, database):
