@@ -41,8 +41,8 @@ async def insert_email_token(
     )
 
 
-async def delete_email_tokens_of_user(db: Executor, user_id: int, purpose: str) -> None:
-    await db.execute("email_tokens/delete_email_tokens_of_user", user_id=user_id, purpose=purpose)
+async def delete_email_tokens_of_user(db: Executor, user_id: int, purpose: str) -> int:
+    return await db.execute("email_tokens/delete_email_tokens_of_user", user_id=user_id, purpose=purpose)
 
 
 async def delete_all_email_tokens_of_user(db: Executor, user_id: int) -> int:

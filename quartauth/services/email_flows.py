@@ -124,9 +124,10 @@ async def pending_email_change(db: Database, user: User, now: datetime) -> Pendi
     return await select_email_change_of_user(db, user.id, Purpose.CHANGE_EMAIL, now)
 
 
-async def cancel_email_change(db: Database, user: User) -> None:
-    """The link sent to the new address stops working; the email stays as it is."""
-    await delete_email_tokens_of_user(db, user.id, Purpose.CHANGE_EMAIL)
+async def cancel_email_change(db: Database, user: User) -> bool:
+    """The link sent to the new address stops working; the email stays as it is. False when
+    no change was waiting."""
+    return await delete_email_tokens_of_user(db, user.id, Purpose.CHANGE_EMAIL) > 0
 
 
 class EmailChange(Enum):

@@ -283,6 +283,8 @@ async def test_a_pending_email_change_is_shown_and_can_be_cancelled(mail_app, ma
     assert "new@example.com" not in await page_text(await person.client.get("/account"))
     assert (await mail_app.test_client().get(path_of(link))).status_code == 410
     assert await select_user_by_email(database, "person@example.com") is not None
+    again = await person.post("/account/email/cancel")
+    assert "No change of your email address was waiting" in await page_text(await person.client.get(again.headers["Location"]))
 
 
 async def test_a_taken_address_gets_the_same_answer_and_its_owner_is_told(mail_app, mailbox, database):

@@ -135,7 +135,9 @@ async def change_email(signed_in: SignedIn) -> ResponseReturnValue:
 @blueprint.post("/account/email/cancel")
 @signed_in_required
 async def cancel_email_change(signed_in: SignedIn) -> ResponseReturnValue:
-    await email_flows.cancel_email_change(extensions.database(), signed_in.user)
+    if not await email_flows.cancel_email_change(extensions.database(), signed_in.user):
+        await flash("No change of your email address was waiting: nothing was cancelled.", "info")
+        return redirect(url_for("account.overview"))
     await log_event(Event.EMAIL_CHANGE_CANCELLED, user=signed_in.user)
     await flash("The change of your email address was cancelled: the link sent to the new address no longer works.", "success")
     return redirect(url_for("account.overview"))

@@ -54,13 +54,18 @@ async def register() -> ResponseReturnValue:
         except users.EmailTaken:
             form.email.errors.append(users.EMAIL_TAKEN_MESSAGE)
         else:
-            await start_session(user, remember=False)
-            await log_event(Event.SIGN_UP, user=user)
-            await flash("You registered and are now logged in. Welcome!", "success")
-            response = redirect(url_for("core.home"))
-            attempts.give_device_proof(response, user)
-            return response
+            return await _welcome(user)
     return await render("auth/register.html", form=form)
+
+
+async def _welcome(user: User) -> ResponseReturnValue:
+    """A new account's first session: signed in, on the security log, and welcomed."""
+    await start_session(user, remember=False)
+    await log_event(Event.SIGN_UP, user=user)
+    await flash("You registered and are now logged in. Welcome!", "success")
+    response = redirect(url_for("core.home"))
+    attempts.give_device_proof(response, user)
+    return response
 
 
 async def _sign_up_by_link(email: str, password: str) -> ResponseReturnValue:
@@ -113,14 +118,8 @@ async def finish_sign_up(token: str) -> ResponseReturnValue:
         return redirect(url_for("auth.login"))
     if finished.user is None:
         return await _dead_sign_up_link()
-    user = finished.user
     sign_out()  # whoever was signed in on this browser, the new account is who is now
-    await start_session(user, remember=False)
-    await log_event(Event.SIGN_UP, user=user)
-    await flash("You registered and are now logged in. Welcome!", "success")
-    response = redirect(url_for("core.home"))
-    attempts.give_device_proof(response, user)
-    return response
+    return await _welcome(finished.user)
 
 
 async def _dead_sign_up_link() -> ResponseReturnValue:
