@@ -1,5 +1,5 @@
 """A person's write is never held up by the mail going out: on SQLite (one writer at a
-time), sign-ups while thousands of queued messages are delivered all go through."""
+time), sign-ups while ten thousand queued messages are delivered all go through."""
 from __future__ import annotations
 
 import asyncio
@@ -18,7 +18,7 @@ from .conftest import register
 
 pytestmark = pytest.mark.slow
 
-QUEUED = 3000
+QUEUED = 10_000
 SIGN_UPS = 40
 
 
