@@ -97,8 +97,7 @@ def serve(binds: tuple[str, ...], workers: int | None, worker_bind: str | None, 
     """
     try:
         plan = serving.plan(config_file, app=app, binds=binds, workers=workers, worker_bind=worker_bind)
-        if not (plan.config.logconfig or plan.config.logconfig_dict):
-            logs.configure()
+        logs.configure(plan.config)
         # Without PUBLIC_URL, mailed links point where this server listens (config.py).
         if (served := serving.served_url(plan)) is not None:
             os.environ[SERVED_URL_VARIABLE] = served

@@ -11,6 +11,8 @@ import logging
 import os
 import sys
 
+from hypercorn.config import Config
+
 FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s"
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"  # as hypercorn writes its own lines
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -20,8 +22,11 @@ class LogLevelError(ValueError):
     pass
 
 
-def configure() -> None:
-    """Print the ``quartauth`` loggers' lines on standard error, at ``LOG_LEVEL``."""
+def configure(server: Config) -> None:
+    """Print the ``quartauth`` loggers' lines on standard error, at ``LOG_LEVEL``, unless the
+    ``server``'s settings configure logging themselves."""
+    if server.logconfig or server.logconfig_dict:
+        return
     level = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
     if level not in LEVELS:
         raise LogLevelError(f"LOG_LEVEL must be one of {', '.join(LEVELS)}, not {level!r}.")

@@ -140,9 +140,7 @@ def _run_worker(worker_class: str, **arguments: Any) -> None:
     """One worker. A SIGTERM sent to the whole group (systemd's stop, say) is left to the
     parent, which asks every worker to finish its requests and stop (graceful_timeout)."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    config = arguments["config"]
-    if not (config.logconfig or config.logconfig_dict):
-        logs.configure()
+    logs.configure(arguments["config"])
     _worker_function(worker_class)(**arguments)
 
 

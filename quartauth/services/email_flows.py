@@ -46,7 +46,7 @@ class OpenLink:
     new_email: str | None = None
 
 
-async def open_link(db: Database, token: str, purpose: Purpose, now: datetime) -> OpenLink | None:
+async def open_link(db: Connection | Database, token: str, purpose: Purpose, now: datetime) -> OpenLink | None:
     """What a link would do, without doing it (a link's page shows this, its button acts):
     None when the link is dead or its account disabled."""
     found = await tokens.peek(db, token, purpose, now)
@@ -61,13 +61,12 @@ async def verify(db: Database, token: str, now: datetime) -> User | None:
     None for an expired or unknown link. The link keeps working until it expires (or a
     security change ends it), so opening it again only says the address is verified."""
     async with db.transaction() as connection:
-        found = await tokens.peek(connection, token, Purpose.VERIFY, now)
-        user = found and await select_user_by_id(connection, found.user_id)
-        if not user or user.is_disabled:
+        link = await open_link(connection, token, Purpose.VERIFY, now)
+        if link is None:
             return None
-        if not user.is_verified:
-            await update_user_email_verified_at(connection, user.id, now)
-    return user
+        if not link.user.is_verified:
+            await update_user_email_verified_at(connection, link.user.id, now)
+    return link.user
 
 
 async def ask_reset(db: Database, mailer: Mailer, email: str, now: datetime) -> User | None:

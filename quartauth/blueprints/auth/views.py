@@ -20,7 +20,7 @@ from ...services.mail import Letter
 from ...services.sessions import SignedIn
 from ...signed_in import current_sign_in, sign_in, sign_out, signed_in_required
 from . import attempts, reauthentication
-from ...forms import ButtonForm
+from ...link_pages import button_page, dead_link_page
 from .forms import ConfirmPasswordForm, LoginForm, LogoutForm, RegisterForm
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
@@ -100,13 +100,11 @@ async def finish_sign_up_page(token: str) -> ResponseReturnValue:
     email = await sign_ups.pending_email(extensions.database(), token, extensions.clock()())
     if email is None:
         return await _dead_sign_up_link()
-    return await render(
-        "links/button.html",
+    return await button_page(
         heading="Finish signing up",
         message=f"Start your account for {email}.",
         button="Start my account",
         action=url_for("auth.finish_sign_up", token=token),
-        form=await ButtonForm.create_form(),
     )
 
 
@@ -123,11 +121,7 @@ async def finish_sign_up(token: str) -> ResponseReturnValue:
 
 
 async def _dead_sign_up_link() -> ResponseReturnValue:
-    return await render(
-        "links/dead.html",
-        message="This link to finish signing up has expired or was already used.",
-        again=url_for("auth.register"),
-    ), 410
+    return await dead_link_page("This link to finish signing up has expired or was already used.", url_for("auth.register"))
 
 
 @blueprint.route("/login", methods=["GET", "POST"])

@@ -19,6 +19,7 @@ from ...signed_in import EmailNotVerified, current_sign_in, signed_in_required
 from ..auth import attempts
 from ..auth.views import start_session
 from ...forms import ButtonForm
+from ...link_pages import button_page, dead_link_page
 from .forms import ForgotForm, ResetForm
 
 blueprint = Blueprint("email", __name__, template_folder="templates")
@@ -43,7 +44,7 @@ async def verify_page(token: str) -> ResponseReturnValue:
         return await render("links/button.html", heading="Your email address is verified", message=VERIFIED)
     if link is None:
         return await _dead_link("verify")
-    return await _link_page(
+    return await button_page(
         heading="Verify your email address",
         message=f"Verify that {link.user.email} is your email address.",
         button="Verify email address",
@@ -144,7 +145,7 @@ async def confirm_email_page(token: str) -> ResponseReturnValue:
     link = await email_flows.open_link(extensions.database(), token, Purpose.CHANGE_EMAIL, extensions.clock()())
     if link is None:
         return await _dead_link("change")
-    return await _link_page(
+    return await button_page(
         heading="Change your email address",
         message=f"Change the email address of your account from {link.user.email} to {link.new_email}.",
         button="Change email address",
@@ -158,11 +159,11 @@ async def confirm_email(token: str) -> ResponseReturnValue:
     if outcome.result is EmailChange.DEAD_LINK:
         return await _dead_link("change")
     if outcome.result is EmailChange.TAKEN:
-        return await render(
-            "links/dead.html",
-            message="Another account uses that address now, so your email address did not change.",
-            again=url_for("account.overview"),
-        ), 409
+        return await dead_link_page(
+            "Another account uses that address now, so your email address did not change.",
+            url_for("account.overview"),
+            status=409,
+        )
     assert outcome.user is not None
     await log_event(Event.EMAIL_CHANGED, user=outcome.user, detail={"from": outcome.old_email})
     await flash("Your email address was changed.", "success")
@@ -182,11 +183,6 @@ async def _send_reset_link(email: str, client_address: str | None) -> None:
         logger.exception("a link to reset a password could not be queued")
 
 
-async def _link_page(*, heading: str, message: str, button: str, action: str) -> ResponseReturnValue:
-    form = await ButtonForm.create_form()
-    return await render("links/button.html", heading=heading, message=message, button=button, action=action, form=form)
-
-
 async def _dead_link(kind: str) -> ResponseReturnValue:
     message, again = DEAD_LINKS[kind]
-    return await render("links/dead.html", message=message, again=url_for(again)), 410
+    return await dead_link_page(message, url_for(again))
