@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,4 +75,20 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     subprocess.run([str(app.command), "migrate"], env=app.environment, cwd=folder, check=True, capture_output=True)
     site = site_for(NGINX_SITE, folder, tls_port=tls_port, http_port=http_port, worker_ports=worker_ports)
     with app, running_nginx(site, folder):
+        # The server answers once one worker does; each worker's own port listens when that
+        # worker has started.
+        for port in worker_ports:
+            wait_until_listening(port)
         yield Deployment(app, tls_port, http_port, worker_ports)
+
+
+def wait_until_listening(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
