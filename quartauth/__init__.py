@@ -8,15 +8,14 @@ from typing import Any
 
 from quart import Quart
 
-from . import csrf, extensions, fastpaths, moments, security, signed_in, site, static_files
+from . import app_objects, csrf, fastpaths, login_line, moments, security, signed_in, site, static_files
 from .proxies import TrustedProxies
 from .websockets import RefuseWebSockets
 from .blueprints import account, admin, auth, core, email, errors
-from .blueprints.auth import attempts
 from .config import load_config
 from .db import connect, migrations
 from .services import browsers
-from .services.mail import SITE_NAME
+from .brand import SITE_NAME
 from .services.passwords import PasswordHasher
 
 try:
@@ -38,12 +37,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     pool_size = config["DATABASE_POOL_SIZE"]
     database = connect(config["DATABASE_URL"], **({"pool_size": pool_size} if pool_size else {}))
     hasher = PasswordHasher(rounds=config["BCRYPT_ROUNDS"], threads=config["HASH_THREADS"])
-    extensions.install(app, database, hasher)
+    objects = app_objects.install(app, database, hasher)
 
     app.asgi_app = RefuseWebSockets(TrustedProxies(app.asgi_app, config["TRUSTED_PROXIES"]))  # type: ignore[method-assign,assignment]
     site.init_app(app)  # first: a forged Host or plain HTTP goes no further
     site.warn_at_start_up(config)
-    attempts.init_app(app, hasher)  # before the CSRF check: a flood waits before its forms are read
+    login_line.init_app(app, hasher.admission)  # before the CSRF check: a flood waits before its forms are read
     csrf.init_app(app)
     signed_in.init_app(app)
     security.init_app(app)
@@ -68,12 +67,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
             await database.close()
             names = ", ".join(migration.label for migration in pending)
             raise SchemaOutOfDate(f"The database schema is out of date; run `quartauth migrate` (pending: {names}).")
-        if delivery := extensions.delivery(app):
+        if delivery := objects.delivery:
             delivery.start()
 
     @app.after_serving
     async def stop() -> None:
-        if delivery := extensions.delivery(app):
+        if delivery := objects.delivery:
             await delivery.stop()
         await database.close()
         hasher.close()

@@ -11,10 +11,11 @@ from typing import NoReturn
 
 import click
 
-from . import __version__, extensions, logs, moments, serving, site
+from . import __version__, logs, moments, serving, site
+from .app_objects import mail_transport
 from .config import SERVED_URL_VARIABLE, ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from .services import admin, audit, delivery, passwords, sessions, sign_ups, throttle, tokens, users
+from .services import admin, audit, delivery, password_policy, sessions, sign_ups, throttle, tokens, users
 from .services.emails import InvalidEmail, normalize_email
 from .repository.users import User
 from .services.breaches import BreachedPasswords
@@ -70,7 +71,7 @@ def send_mail() -> None:
     separate job to the delivery task each app process runs. Exits 1 when the mail server
     could not take everything."""
     config = load_config()
-    transport = extensions.mail_transport({**config, "TESTING": False})
+    transport = mail_transport({**config, "TESTING": False})
 
     async def deliver(database: Database) -> None:
         await _require_current_schema(database)
@@ -130,18 +131,15 @@ def create_admin(email: str | None) -> None:
     password = answers.ask("Password", secret=True)
     confirmation = answers.ask_optional("Repeat password", secret=True)
     if confirmation is not None and confirmation != password:
-        _fail(passwords.MISMATCH_MESSAGE)
-    problem = passwords.password_problem(password, email=normalized)
+        _fail(password_policy.MISMATCH_MESSAGE)
+    config = load_config()
+    breaches = BreachedPasswords(config["PWNED_PASSWORDS_URL"]) if config["BREACHED_PASSWORD_CHECK"] else None
+    problem = asyncio.run(password_policy.new_password_problem(password, email=normalized, breaches=breaches))
     if problem:
         _fail(problem)
 
     async def create(database: Database) -> None:
         await _require_current_schema(database)
-        config = load_config()
-        if config["BREACHED_PASSWORD_CHECK"]:
-            breached = await BreachedPasswords(config["PWNED_PASSWORDS_URL"]).problem(password)
-            if breached:
-                _fail(breached)
         hasher = PasswordHasher(rounds=config["BCRYPT_ROUNDS"], threads=1)
         try:
             await users.register(database, hasher, email=normalized, password=password, is_admin=True)

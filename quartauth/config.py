@@ -14,6 +14,8 @@
 | LOGIN_FAILURES_PER_ADDRESS | 10 a minute, then refused (longer as it goes on) |
 | LOGIN_FAILURES_PER_PAIR    | 5 in 15 minutes for one account from one address, then a growing delay |
 | LOGIN_FAILURES_PER_ACCOUNT | 20 in 15 minutes from anywhere, then refused |
+| LOGINS_PER_ADDRESS         | 60 successful logins in 15 minutes, then refused |
+| LOGINS_PER_ACCOUNT         | 20 successful logins in 15 minutes, then refused |
 | SIGN_UPS_PER_ADDRESS       | 10 an hour |
 | AUDIT_RETENTION_DAYS       | 365: how long the security log keeps events (quartauth prune) |
 | BREACHED_PASSWORD_CHECK    | false: ask Pwned Passwords (k-anonymity) whether a new password was breached |
@@ -43,7 +45,8 @@ from urllib.parse import urlsplit
 from dotenv import find_dotenv, load_dotenv
 
 from . import secret_keys
-from .services.mail import SITE_NAME
+from .brand import SITE_NAME
+from .services.mail import NOTICE_SETTINGS
 from .private_files import private_folder, write_private_file
 
 ENVIRONMENTS = ("development", "testing", "production")
@@ -52,9 +55,6 @@ DEFAULT_INSTANCE_FOLDER = "instance"
 # says so in this variable for its workers), else where `make run` listens.
 DEVELOPMENT_URL = "http://127.0.0.1:5000"
 SERVED_URL_VARIABLE = "QUARTAUTH_SERVED_URL"
-NOTICE_SETTINGS = (
-    "NOTIFY_PASSWORD_CHANGED", "NOTIFY_PASSWORD_RESET", "NOTIFY_EMAIL_CHANGED", "NOTIFY_ACCOUNT_DELETED", "NOTIFY_NEW_SIGN_IN",
-)
 
 DEFAULTS: dict[str, Any] = {
     "QUARTAUTH_ENV": "development",
@@ -72,6 +72,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_FAILURES_PER_ADDRESS": 10,
     "LOGIN_FAILURES_PER_PAIR": 5,
     "LOGIN_FAILURES_PER_ACCOUNT": 20,
+    "LOGINS_PER_ADDRESS": 60,
+    "LOGINS_PER_ACCOUNT": 20,
     "SIGN_UPS_PER_ADDRESS": 10,
     "AUDIT_RETENTION_DAYS": 365,
     "BREACHED_PASSWORD_CHECK": "false",
@@ -81,7 +83,7 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_RETENTION_DAYS": 30,
     "REQUIRE_VERIFIED_EMAIL": "false",
     "SIGN_UP_REVEALS_ACCOUNTS": "true",
-    **{name: "true" for name in NOTICE_SETTINGS},
+    **{name: "true" for name in NOTICE_SETTINGS.values()},
     "REMEMBER_LIFETIME": timedelta(days=30),
     "REMEMBER_IDLE": timedelta(days=7),
     # Forms carry an email and passwords: anything larger is not a person using them.
@@ -133,14 +135,15 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         PWNED_PASSWORDS_URL=str(setting("PWNED_PASSWORDS_URL")),
         **{
             name: _integer(name, setting(name), 1, 100_000)
-            for name in ("LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_PAIR", "LOGIN_FAILURES_PER_ACCOUNT", "SIGN_UPS_PER_ADDRESS")
+            for name in ("LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_PAIR", "LOGIN_FAILURES_PER_ACCOUNT",
+                         "LOGINS_PER_ADDRESS", "LOGINS_PER_ACCOUNT", "SIGN_UPS_PER_ADDRESS")
         },
         SMTP_URL=_smtp_url(setting("SMTP_URL")),
         MAIL_FROM=_mail_from(setting("MAIL_FROM"), public_url),
         OUTBOX_RETENTION_DAYS=_integer("OUTBOX_RETENTION_DAYS", setting("OUTBOX_RETENTION_DAYS"), 1, 100 * 365),
         REQUIRE_VERIFIED_EMAIL=_boolean("REQUIRE_VERIFIED_EMAIL", setting("REQUIRE_VERIFIED_EMAIL")),
         SIGN_UP_REVEALS_ACCOUNTS=_boolean("SIGN_UP_REVEALS_ACCOUNTS", setting("SIGN_UP_REVEALS_ACCOUNTS")),
-        **{name: _boolean(name, setting(name)) for name in NOTICE_SETTINGS},
+        **{name: _boolean(name, setting(name)) for name in NOTICE_SETTINGS.values()},
         TESTING=environment == "testing",
     )
     pool_size = setting("DATABASE_POOL_SIZE")

@@ -2,16 +2,15 @@
 the fields more than one form asks for."""
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from quart import request
 from quart_wtf import QuartForm
-from wtforms import EmailField, Field, PasswordField, ValidationError
+from wtforms import EmailField, Field, HiddenField, PasswordField, ValidationError
 from wtforms.validators import EqualTo, InputRequired, StopValidation
 
-from . import extensions
-from .services import passwords
+from .app_objects import app_objects
+from .services import password_policy
 from .services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 from .services.emails import InvalidEmail, normalize_email
 
@@ -61,22 +60,17 @@ class PasswordShape:
         self.chosen = chosen
 
     def __call__(self, form: Form, field: PasswordField) -> None:
-        problem = passwords.shape_problem(field.data or "", chosen=self.chosen)
+        problem = password_policy.shape_problem(field.data or "", chosen=self.chosen)
         if problem:
             raise StopValidation(problem)
 
 
-async def guessing_problem(field: PasswordField, *, email: str) -> None:
-    """The rest of the sign-up rules for a password being chosen (an ``async_validators_``
-    method calls it): not easy to guess for ``email``'s account, nor breached (when that
-    check is on). The estimate runs in a thread, as it costs milliseconds; a field already
-    in error is not estimated."""
+async def new_password_problem(field: PasswordField, *, email: str) -> None:
+    """The whole policy for a password being chosen for ``email``'s account (an
+    ``async_validators_`` method calls it); a field already in error is not estimated."""
     if field.errors or not field.data:
         return
-    problem = await asyncio.to_thread(passwords.guessing_problem, field.data, email=email)
-    breaches = extensions.breached_passwords()
-    if problem is None and breaches is not None:
-        problem = await breaches.problem(field.data)
+    problem = await password_policy.new_password_problem(field.data, email=email, breaches=app_objects().breached_passwords)
     if problem:
         raise ValidationError(problem)
 
@@ -107,12 +101,12 @@ def new_password_field(label: str = "Password") -> PasswordField:
     return PasswordField(
         label,
         validators=[InputRequired(f"{label} is required."), PasswordShape()],
-        description=passwords.RULE,
+        description=password_policy.RULE,
         render_kw={
             "autocomplete": "new-password",
             # No maxlength: a browser counts UTF-16 units before normalization, the server
             # the normalized characters, and only the server's count is the rule.
-            "minlength": passwords.MIN_LENGTH,
+            "minlength": password_policy.MIN_LENGTH,
         },
     )
 
@@ -121,6 +115,14 @@ def repeat_password_field(of: str) -> PasswordField:
     """The password chosen in the field ``of``, typed again."""
     return PasswordField(
         "Repeat password",
-        validators=[EqualTo(of, message=passwords.MISMATCH_MESSAGE)],
+        validators=[EqualTo(of, message=password_policy.MISMATCH_MESSAGE)],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ConfirmPasswordForm(Form):
+    """Confirm it's you: the password again, before something that matters (any blueprint's
+    guarded action may answer with it)."""
+
+    password = current_password_field()
+    next = HiddenField()

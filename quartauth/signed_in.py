@@ -14,7 +14,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from quart import Quart, current_app, g, request
 from quart_auth import Action, AuthUser, QuartAuth, Unauthorized, current_user, login_user, logout_user
 
-from . import csrf, extensions
+from . import csrf
+from .app_objects import app_objects
 from .services.sessions import SignedIn
 
 P = ParamSpec("P")
@@ -67,14 +68,14 @@ def signed_in_required(view: Callable[Concatenate[SignedIn, P], Awaitable[R]]) -
     return guarded
 
 
-def sign_in(signed_in: SignedIn, *, remember: bool) -> None:
+def set_session_cookie(signed_in: SignedIn, *, remember: bool) -> None:
     """Hand the new session's token to the browser, from this response on."""
     csrf.renew_seed()  # nothing from before the sign-in carries over into it
     login_user(SessionCookie(signed_in.token), remember=remember)
     setattr(g, _SIGNED_IN, signed_in)
 
 
-def sign_out() -> None:
+def remove_session_cookie() -> None:
     """Remove the session cookie from the browser (the caller ends the session itself)."""
     csrf.renew_seed()
     logout_user()
@@ -91,7 +92,7 @@ def init_app(app: Quart) -> None:
         cookie: Any = current_user._get_current_object()  # type: ignore[attr-defined]
         signed_in = None
         if cookie.auth_id is not None:
-            signed_in = await extensions.session_lookup().resolve(cookie.auth_id)
+            signed_in = await app_objects().session_lookup.resolve(cookie.auth_id)
             if signed_in is None:
                 cookie.action = Action.DELETE  # drop the dead cookie from the browser
         setattr(g, _SIGNED_IN, signed_in)

@@ -4,10 +4,9 @@ from __future__ import annotations
 from quart import Blueprint
 from quart.typing import ResponseReturnValue
 
-from .. import extensions
-from ..db import DatabaseUnavailable
+from ..app_objects import app_objects
 from ..fastpaths.rendering import render
-from ..repository.health import database_answers
+from ..services.health import database_is_up
 from ..services.sessions import SignedIn
 from ..signed_in import signed_in_required
 
@@ -22,8 +21,6 @@ async def home(signed_in: SignedIn) -> ResponseReturnValue:
 
 @blueprint.get("/healthz")
 async def healthz() -> ResponseReturnValue:
-    try:
-        await database_answers(extensions.database())
-    except DatabaseUnavailable:
+    if not await database_is_up(app_objects().database):
         return {"status": "database unavailable"}, 503
     return {"status": "ok"}, 200

@@ -6,11 +6,11 @@ from quart.typing import ResponseReturnValue
 from quart_wtf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .. import extensions
+from ..app_objects import app_objects
 from ..db import DatabaseUnavailable
 from ..fastpaths.rendering import render
 from ..services import throttle
-from ..services.passwords import HashingBusy
+from ..services.admission import HashingBusy
 from ..site import InsecureRequest
 
 blueprint = Blueprint("errors", __name__)
@@ -48,7 +48,7 @@ async def csrf_failed(error: CSRFError) -> ResponseReturnValue:
 
 @blueprint.app_errorhandler(throttle.TooManyAttempts)
 async def too_many_attempts(error: throttle.TooManyAttempts) -> ResponseReturnValue:
-    now = extensions.clock()()
+    now = app_objects().now()
     return await _error_page(
         429, "Too many attempts", error.refusal.message(now), {"Retry-After": str(error.refusal.retry_after(now))}
     )

@@ -6,6 +6,7 @@ from datetime import datetime
 from ..db import Connection, Database
 
 Executor = Connection | Database
+KEYS_PER_READ = 3  # the keys select_recent_throttle_events_of_keys.sql reads at once
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,18 @@ async def delete_throttle_hold(db: Executor, hold: str) -> None:
 async def select_recent_throttle_events_of_keys(
     db: Executor, keys: list[tuple[str, str, int]], since: datetime, held_since: datetime
 ) -> list[list[ThrottleEvent]]:
-    """For each of one to three (bucket, key, limit): its latest events since ``since``,
-    newest first, at most ``limit`` of them; places held before ``held_since`` left out."""
-    padded = keys + [("", "", 0)] * (3 - len(keys))  # a limit of 0 reads nothing
+    """For each (bucket, key, limit): its latest events since ``since``, newest first, at
+    most ``limit`` of them; places held before ``held_since`` left out. Three keys a read."""
+    events: list[list[ThrottleEvent]] = []
+    for start in range(0, len(keys), KEYS_PER_READ):
+        events += await _select_up_to_three(db, keys[start : start + KEYS_PER_READ], since, held_since)
+    return events
+
+
+async def _select_up_to_three(
+    db: Executor, keys: list[tuple[str, str, int]], since: datetime, held_since: datetime
+) -> list[list[ThrottleEvent]]:
+    padded = keys + [("", "", 0)] * (KEYS_PER_READ - len(keys))  # a limit of 0 reads nothing
     rows = await db.fetch_all(
         "throttle/select_recent_throttle_events_of_keys",
         since=since, held_since=held_since, **_numbered(padded, ("bucket", "key", "limit")),

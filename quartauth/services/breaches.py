@@ -12,7 +12,7 @@ import logging
 
 import httpx
 
-from .passwords import normalized
+from .password_policy import normalized
 
 logger = logging.getLogger("quartauth.breaches")
 TIMEOUT_SECONDS = 2.0

@@ -3,7 +3,7 @@ links built from ``PUBLIC_URL``, never from a request's Host header, and queued 
 outbox in the same transaction as the change that caused it (see ``delivery``)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -11,9 +11,9 @@ from enum import StrEnum
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..db import Connection, Database
+from ..brand import SITE_NAME
 from ..repository.outbox import Message, insert_outbox_message
 
-SITE_NAME = "quartauth"
 
 
 class Letter(StrEnum):
@@ -28,7 +28,7 @@ class Letter(StrEnum):
     PASSWORD_RESET = "password_reset"
     EMAIL_CHANGED = "email_changed"
     ACCOUNT_DELETED = "account_deleted"
-    NEW_SIGN_IN = "new_sign_in"
+    NEW_BROWSER_LOGIN = "new_browser_login"
     FINISH_SIGN_UP = "finish_sign_up"
     SIGN_UP_TAKEN = "sign_up_taken"
 
@@ -43,14 +43,24 @@ SUBJECTS = {
     Letter.PASSWORD_RESET: "Your password was reset",
     Letter.EMAIL_CHANGED: "Your account's email address was changed",
     Letter.ACCOUNT_DELETED: "Your account was deleted",
-    Letter.NEW_SIGN_IN: "New sign-in to your account",
+    Letter.NEW_BROWSER_LOGIN: "New sign-in to your account",
     Letter.FINISH_SIGN_UP: "Finish signing up",
     Letter.SIGN_UP_TAKEN: "Someone tried to sign up with your email address",
 }
-# Security notices: each can be turned off by a setting; the others are part of a flow.
-NOTICES = frozenset(
-    {Letter.PASSWORD_CHANGED, Letter.PASSWORD_RESET, Letter.EMAIL_CHANGED, Letter.ACCOUNT_DELETED, Letter.NEW_SIGN_IN}
-)
+# Security notices, each with the setting that turns it off; the other letters are part of a flow.
+NOTICE_SETTINGS = {
+    Letter.PASSWORD_CHANGED: "NOTIFY_PASSWORD_CHANGED",
+    Letter.PASSWORD_RESET: "NOTIFY_PASSWORD_RESET",
+    Letter.EMAIL_CHANGED: "NOTIFY_EMAIL_CHANGED",
+    Letter.ACCOUNT_DELETED: "NOTIFY_ACCOUNT_DELETED",
+    Letter.NEW_BROWSER_LOGIN: "NOTIFY_NEW_SIGN_IN",
+}
+NOTICES = frozenset(NOTICE_SETTINGS)
+
+
+def notices_on(config: Mapping[str, object]) -> frozenset[Letter]:
+    """The security notices ``config`` leaves on."""
+    return frozenset(letter for letter, setting in NOTICE_SETTINGS.items() if config[setting])
 
 
 @dataclass

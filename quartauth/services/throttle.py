@@ -30,7 +30,7 @@ import math
 import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ..db import Database
@@ -56,6 +56,7 @@ REMEMBERED_REFUSALS = 10_000
 REFUSAL_MESSAGE = "Too many failed attempts. Try again in {minutes} minute{s}."
 SIGN_UP_REFUSAL_MESSAGE = "Too many sign-ups from your network. Try again in {minutes} minute{s}."
 MAIL_REFUSAL_MESSAGE = "Too many emails asked for. Try again in {minutes} minute{s}."
+LOGINS_REFUSAL_MESSAGE = "Too many logins. Try again in {minutes} minute{s}."
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,15 @@ class Rule:
 
     ``burst``: until the window has room again, and for twice as long each time the key
     reaches its limit again within ``MEMORY``. Otherwise (``delay``): a minute after the
-    latest event, doubled for each event past the limit, at most ``window``.
+    latest event, doubled for each event past the limit, at most ``window``. ``message``:
+    what a refusal says.
     """
 
     bucket: str
     limit: int
     window: timedelta
     burst: bool = True
+    message: str = REFUSAL_MESSAGE
 
     def refused_until(self, events: Sequence[datetime]) -> datetime | None:
         """When the key may try again, given its events newest first; None: it may now."""
@@ -96,10 +99,15 @@ class Rules:
     account: Rule = Rule("account", 20, timedelta(minutes=15))
     # A browser that logged in to the account before: spared the limits above, held to its own.
     device: Rule = Rule("device", 10, timedelta(minutes=15))
-    sign_up: Rule = Rule("sign_up", 10, timedelta(hours=1))
+    # Successful logins count too, far above what anyone logging in meets: otherwise accounts
+    # of one's own, logged in to again and again, take the hash threads from everyone else.
+    login_address: Rule = Rule("login_address", 60, timedelta(minutes=15), message=LOGINS_REFUSAL_MESSAGE)
+    login_account: Rule = Rule("login_account", 20, timedelta(minutes=15), message=LOGINS_REFUSAL_MESSAGE)
+    login_device: Rule = Rule("login_device", 20, timedelta(minutes=15), message=LOGINS_REFUSAL_MESSAGE)
+    sign_up: Rule = Rule("sign_up", 10, timedelta(hours=1), message=SIGN_UP_REFUSAL_MESSAGE)
     # Mail someone asks for (a reset link, another verify link): per address, per account.
-    mail_address: Rule = Rule("mail_address", 10, timedelta(hours=1))
-    mail_account: Rule = Rule("mail_account", 1, timedelta(minutes=1))
+    mail_address: Rule = Rule("mail_address", 10, timedelta(hours=1), message=MAIL_REFUSAL_MESSAGE)
+    mail_account: Rule = Rule("mail_account", 1, timedelta(minutes=1), message=MAIL_REFUSAL_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -138,19 +146,29 @@ class LoginAttempt:
     device: str | None = None
 
     def keys(self, rules: Rules) -> list[tuple[Rule, str]]:
+        """Where a failure counts."""
         if self.device is not None:
             return [(rules.device, self.device)]
         address, account = network_of(self.client_address), _digest(self.email)
         return [(rules.address, address), (rules.pair, f"{account}|{address}"), (rules.account, account)]
 
+    def success_keys(self, rules: Rules) -> list[tuple[Rule, str]]:
+        """Where a success counts."""
+        keys = [(rules.login_address, network_of(self.client_address)), (rules.login_account, _digest(self.email))]
+        if self.device is not None:
+            keys.append((rules.login_device, self.device))
+        return keys
+
 
 @dataclass
 class Turn:
-    """A login attempt's turn to check its password: ``refusal``, or places held (``hold``)."""
+    """A login attempt's turn to check its password: ``refusal``, or places held (``hold``)
+    in the buckets where a failure counts; ``successes``: where a success counts."""
 
     refusal: Refusal | None
     hold: str | None = None
     failed: bool = False
+    successes: list[tuple[Rule, str]] = field(default_factory=list)
 
 
 class Throttle:
@@ -167,14 +185,16 @@ class Throttle:
     @asynccontextmanager
     async def login(self, attempt: LoginAttempt) -> AsyncIterator[Turn]:
         """The attempt's turn: refused, or holding its places while its password is checked
-        (record a failure with ``failed`` before the block ends; otherwise nothing counts)."""
-        keys = attempt.keys(self.rules)
-        refusal = self._standing_refusal(keys) or self._refusal(keys, await self._events(keys))
+        (record a failure with ``failed``, or a success with ``succeeded``, before the block
+        ends; otherwise nothing counts)."""
+        keys, successes = attempt.keys(self.rules), attempt.success_keys(self.rules)
+        every_key = keys + successes
+        refusal = self._standing_refusal(every_key) or self._refusal(every_key, await self._events(every_key))
         if refusal is not None:  # refused already: answer at once, not behind checks in flight
             yield Turn(refusal)
             return
         async with self._gate.holding(_names(keys)):
-            turn = await self._take_places(keys)
+            turn = await self._take_places(keys, successes)
         if turn.hold is None:
             yield turn
             return
@@ -192,20 +212,24 @@ class Throttle:
         await settle_throttle_hold(self._db, turn.hold, self._clock())
         turn.failed = True
 
-    async def _take_places(self, keys: list[tuple[Rule, str]]) -> Turn:
+    async def succeeded(self, turn: Turn) -> None:
+        """The password ``turn`` checked was right: count the success (its places go back)."""
+        await insert_throttle_events(self._db, [(rule.bucket, key) for rule, key in turn.successes], self._clock())
+
+    async def _take_places(self, keys: list[tuple[Rule, str]], successes: list[tuple[Rule, str]]) -> Turn:
         """Refused, or places held: after waiting, while the places held by checks in flight
         fill what is left of a key's budget, for them to end."""
         while True:
             given_back = self._given_back
-            events = await self._events(keys)
-            refusal = self._refusal(keys, events)
+            events = await self._events(keys + successes)
+            refusal = self._refusal(keys + successes, events)
             if refusal is not None:
                 return Turn(refusal)
             now = self._clock()
             if not any(_no_room(rule, key_events, now) for (rule, _), key_events in zip(keys, events)):
                 hold = secrets.token_urlsafe(12)
                 await insert_throttle_events(self._db, [(rule.bucket, key) for rule, key in keys], now, hold=hold)
-                return Turn(None, hold)
+                return Turn(None, hold, successes=successes)
             # Places held in this worker wake it when given back; other workers', by looking again.
             with suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(given_back.wait(), HOLD_POLL_SECONDS)
@@ -217,7 +241,7 @@ class Throttle:
     async def sign_up(self, client_address: str | None) -> Refusal | None:
         """The refusal of a sign-up from ``client_address``, or None; a sign-up not refused
         counts at once, before its password is hashed."""
-        return await self._admit([(self.rules.sign_up, network_of(client_address))], SIGN_UP_REFUSAL_MESSAGE)
+        return await self._admit([(self.rules.sign_up, network_of(client_address))])
 
     async def mail(self, client_address: str | None, email: str | None, kind: str = "") -> Refusal | None:
         """The refusal of mail asked for from ``client_address`` (None: not counted by
@@ -229,11 +253,11 @@ class Throttle:
             keys.append((self.rules.mail_address, network_of(client_address)))
         if email is not None:
             keys.append((self.rules.mail_account, _digest(f"{kind}:{email}")))
-        return await self._admit(keys, MAIL_REFUSAL_MESSAGE)
+        return await self._admit(keys)
 
-    async def _admit(self, keys: list[tuple[Rule, str]], template: str) -> Refusal | None:
+    async def _admit(self, keys: list[tuple[Rule, str]]) -> Refusal | None:
         async with self._gate.holding(_names(keys)):
-            refusal = self._refusal(keys, await self._events(keys), template)
+            refusal = self._refusal(keys, await self._events(keys))
             if refusal is None:
                 await insert_throttle_events(self._db, [(rule.bucket, key) for rule, key in keys], self._clock())
         return refusal
@@ -244,27 +268,31 @@ class Throttle:
             self._db, [(rule.bucket, key, rule.limit * 8) for rule, key in keys], now - MEMORY, now - HOLD_LIFETIME
         )
 
-    def _refusal(
-        self, keys: list[tuple[Rule, str]], events: list[list[ThrottleEvent]], template: str = REFUSAL_MESSAGE
-    ) -> Refusal | None:
+    def _refusal(self, keys: list[tuple[Rule, str]], events: list[list[ThrottleEvent]]) -> Refusal | None:
         """The latest refusal the keys' recorded events (not their held places) give."""
         now = self._clock()
-        latest, refused_key = None, ""
+        latest, refusing = None, None
         for (rule, key), key_events in zip(keys, events):
             until = rule.refused_until([event.at for event in key_events if not event.held])
             if until is not None and until > now and (latest is None or until > latest):
-                latest, refused_key = until, _name(rule, key)
-        if latest is None:
+                latest, refusing = until, (rule, key)
+        if latest is None or refusing is None:
             return None
-        return Refusal(latest, template, first=self._note_refusal(refused_key, latest))
+        rule, key = refusing
+        return Refusal(latest, rule.message, first=self._note_refusal(_name(rule, key), latest))
 
     def _standing_refusal(self, keys: list[tuple[Rule, str]]) -> Refusal | None:
         """A refusal this process gave one of ``keys`` that still holds, without reading the
         counts: a refusal can only grow, since while a key is refused no attempt on it is
         checked, and so none can fail and add to it (only checks already in flight can)."""
         now = self._clock()
-        standing = [until for key in _names(keys) if (until := self._refusals_given.get(key)) and until > now]
-        return Refusal(max(standing), first=False) if standing else None
+        standing = [
+            (until, rule) for rule, key in keys if (until := self._refusals_given.get(_name(rule, key))) and until > now
+        ]
+        if not standing:
+            return None
+        until, rule = max(standing, key=lambda refused: refused[0])
+        return Refusal(until, rule.message, first=False)
 
     def _note_refusal(self, key: str, until: datetime) -> bool:
         """Whether this is the first refusal of ``key`` until ``until`` this process gives."""

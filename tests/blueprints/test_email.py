@@ -345,11 +345,11 @@ async def test_a_sign_in_from_a_new_browser_is_told_and_a_known_one_is_not(mail_
     await stranger.client.get("/login", headers={"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0.0.0 Safari/537.36"})
     await stranger.login()
 
-    notice = await mailbox.wait_for("person@example.com", SUBJECTS[L.NEW_SIGN_IN])
+    notice = await mailbox.wait_for("person@example.com", SUBJECTS[L.NEW_BROWSER_LOGIN])
     assert "New sign-in from" in text_of(notice) and "reset your password" in text_of(notice)
     assert "If this was you, there is nothing to do." in text_of(notice)
     assert re.search(r"\d\d [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC", text_of(notice))
-    assert len(mailbox.to("person@example.com", SUBJECTS[L.NEW_SIGN_IN])) == 1
+    assert len(mailbox.to("person@example.com", SUBJECTS[L.NEW_BROWSER_LOGIN])) == 1
 
 
 async def test_deleting_the_account_is_told(mail_app, mailbox):

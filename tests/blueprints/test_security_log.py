@@ -8,11 +8,12 @@ import re
 
 import pytest
 
+from quartauth import create_app
 from quartauth.repository.audit import select_audit_events
 from quartauth.repository.users import select_user_by_email, update_user_is_admin
 
 from ..conftest import AuthActions
-from ..helpers import PASSWORD, page_text
+from ..helpers import PASSWORD, app_settings, page_text
 
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
 
@@ -128,7 +129,16 @@ async def test_admin_actions_are_logged_with_who_did_them(app, database):
     assert json.loads(entries[0].detail) == {"by": "boss@example.com"}
 
 
-async def test_the_admin_log_filters_by_email_and_event_and_pages_newest_first(app, database):
+@pytest.fixture
+async def app_for_many_logins(migrated_database_url):  # type: ignore[no-untyped-def]
+    """Thirty logins to one account, beyond the default limit on successful logins."""
+    app = create_app(app_settings(migrated_database_url, LOGINS_PER_ACCOUNT=100))
+    async with app.test_app():
+        yield app
+
+
+async def test_the_admin_log_filters_by_email_and_event_and_pages_newest_first(app_for_many_logins, database):
+    app = app_for_many_logins
     boss = await admin_browser(app, database)
     person = AuthActions(app.test_client())
     await person.register()

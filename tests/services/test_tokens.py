@@ -39,7 +39,7 @@ async def outstanding_links(database, user) -> dict[Purpose, str]:  # type: igno
 
 
 async def change_password(database, hasher, mailer, signed_in, links):  # type: ignore[no-untyped-def]
-    assert await users.change_password(database, hasher, signed_in, current=PASSWORD, new=NEW_PASSWORD, now=NOW, mailer=mailer)
+    assert await users.change_password(database, hasher, signed_in, new=NEW_PASSWORD, now=NOW, mailer=mailer)
 
 
 async def reset_password(database, hasher, mailer, signed_in, links):  # type: ignore[no-untyped-def]

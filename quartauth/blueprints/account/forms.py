@@ -3,7 +3,7 @@ from __future__ import annotations
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired
 
-from ...forms import Form, NormalizedEmail, current_password_field, guessing_problem, new_password_field, repeat_password_field
+from ...forms import Form, NormalizedEmail, current_password_field, new_password_problem, new_password_field, repeat_password_field
 from ...services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 
 
@@ -16,7 +16,7 @@ class ChangePasswordForm(Form):
     email = ""
 
     async def async_validators_new_password(self, field: PasswordField) -> None:
-        await guessing_problem(field, email=self.email)
+        await new_password_problem(field, email=self.email)
 
 
 class DeleteAccountForm(Form):

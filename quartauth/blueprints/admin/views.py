@@ -6,23 +6,26 @@ redirect. Every change needs a recent password (see ``recent_password_required``
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
 from typing import Concatenate, ParamSpec
 
 from quart import Blueprint, abort, flash, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 
-from ... import extensions
+from ...app_objects import app_objects
 from ...fastpaths.rendering import render
-from ...repository.users import User, UserSummary
-from ...security_log import log_event
+from ...db import Database
+from ...services.admin import User, UserSummary
+from ...request_facts import log_event
 from ...services import admin, audit
 from ...services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 from ...services.paging import MAX_ID
 from ...services.audit import Event
 from ...services.sessions import SignedIn
 from ...signed_in import signed_in_required
-from ..auth.reauthentication import recent_password_required
+from ...reauthentication import recent_password_required
 
 blueprint = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
 blueprint.add_app_template_global(audit.detail_of, "event_detail")
@@ -51,7 +54,7 @@ async def users(signed_in: SignedIn) -> ResponseReturnValue:
     search, start = request.args.get("search", "").strip(), request.args.get("start")
     page, problem = admin.Page([], None), None
     try:
-        page = await admin.user_page(extensions.database(), search=search, start=start, now=extensions.clock()())
+        page = await admin.user_page(app_objects().database, search=search, start=start, now=app_objects().now())
     except admin.InvalidSearch as invalid:
         problem = str(invalid)
     return await render("admin/users.html", page=page, search=search, problem=problem, paged=bool(start))
@@ -70,7 +73,7 @@ async def audit_log(signed_in: SignedIn) -> ResponseReturnValue:
     if len(email) > EMAIL_MAX_LENGTH or any(ord(character) < 0x20 for character in email):
         problems.append("That cannot be an email address.")
         email = ""
-    page = await audit.events_page(extensions.database(), email=email, event=event, before=request.args.get("before"))
+    page = await audit.events_page(app_objects().database, email=email, event=event, before=request.args.get("before"))
     return await render(
         "admin/audit.html", page=page, email=email, event=event, events=list(Event), problems=problems
     )
@@ -90,78 +93,63 @@ async def confirm_disable(signed_in: SignedIn, user_id: int) -> ResponseReturnVa
 
 
 async def _summary(user_id: int) -> UserSummary:
-    summary = await admin.user_summary(extensions.database(), user_id, extensions.clock()())
+    summary = await admin.user_summary(app_objects().database, user_id, app_objects().now())
     if summary is None:
         abort(404)
     return summary
 
 
-@blueprint.post(f"/users/{USER_ID}/disable")
-@admin_required
-@recent_password_required
-async def disable(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
-    return await _carry_out(
-        signed_in,
-        user_id,
-        admin.disable(extensions.database(), user_id, by=signed_in.user.id, now=extensions.clock()()),
+@dataclass(frozen=True)
+class Action:
+    """An admin action on one user (``POST /admin/users/<id>/<name>``): the change, what the
+    page then says, and its event on the security log."""
+
+    change: Callable[[Database, int, SignedIn, datetime], Awaitable[User]]
+    message: str
+    event: Event
+
+
+ACTIONS = {
+    "disable": Action(
+        lambda db, user_id, by, now: admin.disable(db, user_id, by=by.user.id, now=now),
         "{email} was disabled: it cannot log in, and its sessions were ended.",
         Event.ACCOUNT_DISABLED,
-    )
-
-
-@blueprint.post(f"/users/{USER_ID}/enable")
-@admin_required
-@recent_password_required
-async def enable(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
-    return await _carry_out(
-        signed_in, user_id, admin.enable(extensions.database(), user_id), "{email} was enabled: it can log in again.",
-        Event.ACCOUNT_ENABLED,
-    )
-
-
-@blueprint.post(f"/users/{USER_ID}/make-admin")
-@admin_required
-@recent_password_required
-async def make_admin(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
-    return await _carry_out(
-        signed_in, user_id, admin.make_admin(extensions.database(), user_id), "{email} is now an admin.", Event.ADMIN_MADE
-    )
-
-
-@blueprint.post(f"/users/{USER_ID}/remove-admin")
-@admin_required
-@recent_password_required
-async def remove_admin(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
-    return await _carry_out(
-        signed_in,
-        user_id,
-        admin.remove_admin(extensions.database(), user_id, by=signed_in.user.id), "{email} is no longer an admin.",
+    ),
+    "enable": Action(
+        lambda db, user_id, by, now: admin.enable(db, user_id), "{email} was enabled: it can log in again.", Event.ACCOUNT_ENABLED
+    ),
+    "make-admin": Action(
+        lambda db, user_id, by, now: admin.make_admin(db, user_id), "{email} is now an admin.", Event.ADMIN_MADE
+    ),
+    "remove-admin": Action(
+        lambda db, user_id, by, now: admin.remove_admin(db, user_id, by=by.user.id),
+        "{email} is no longer an admin.",
         Event.ADMIN_REMOVED,
-    )
+    ),
+    "end-sessions": Action(
+        lambda db, user_id, by, now: admin.end_sessions(db, user_id), "{email} was logged out everywhere.", Event.LOGGED_OUT_EVERYWHERE
+    ),
+}
 
 
-@blueprint.post(f"/users/{USER_ID}/end-sessions")
-@admin_required
-@recent_password_required
-async def end_sessions(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
-    return await _carry_out(
-        signed_in, user_id, admin.end_sessions(extensions.database(), user_id), "{email} was logged out everywhere.",
-        Event.LOGGED_OUT_EVERYWHERE,
-    )
+def _action_view(action: Action) -> Callable[..., Awaitable[ResponseReturnValue]]:
+    @admin_required
+    @recent_password_required
+    async def carry_out(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
+        """Make the change, log it, say how it went, and go back to the user's page."""
+        try:
+            user = await action.change(app_objects().database, user_id, signed_in, app_objects().now())
+        except admin.UnknownUser:
+            abort(404)
+        except admin.Refused as refusal:
+            await flash(str(refusal), "danger")
+        else:
+            await log_event(action.event, user=user, detail={"by": signed_in.user.email})
+            await flash(action.message.format(email=user.email), "success")
+        return redirect(url_for("admin.user", user_id=user_id))
+
+    return carry_out
 
 
-async def _carry_out(
-    signed_in: SignedIn, user_id: int, change: Awaitable[User], message: str, event: Event
-) -> ResponseReturnValue:
-    """Make ``change`` to the user, log it, say how it went, and go back to the user's page."""
-    try:
-        user = await change
-    except admin.UnknownUser:
-        abort(404)
-    except admin.Refused as refusal:
-        await flash(str(refusal), "danger")
-    else:
-        await log_event(event, user=user, detail={"by": signed_in.user.email})
-        await flash(message.format(email=user.email), "success")
-    return redirect(url_for("admin.user", user_id=user_id))
-
+for name, action in ACTIONS.items():
+    blueprint.add_url_rule(f"/users/{USER_ID}/{name}", name.replace("-", "_"), _action_view(action), methods=["POST"])

@@ -6,7 +6,7 @@ from ...forms import (
     Form,
     current_password_field,
     email_field,
-    guessing_problem,
+    new_password_problem,
     new_password_field,
     repeat_password_field,
 )
@@ -18,7 +18,7 @@ class RegisterForm(Form):
     confirm = repeat_password_field(of="password")
 
     async def async_validators_password(self, field: PasswordField) -> None:
-        await guessing_problem(field, email=self.email.data or "")
+        await new_password_problem(field, email=self.email.data or "")
 
 
 class LoginForm(Form):
@@ -30,10 +30,3 @@ class LoginForm(Form):
 
 class LogoutForm(Form):
     """Only the CSRF token: logging out is a POST no other site can make for you."""
-
-
-class ConfirmPasswordForm(Form):
-    """Confirm it's you: the password again, before something that matters."""
-
-    password = current_password_field()
-    next = HiddenField()

@@ -9,19 +9,20 @@ from quart import Blueprint, current_app, flash, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 from quart_auth import Unauthorized
 
-from ... import extensions, moments
+from ... import reauthentication
+from ...app_objects import app_objects
 from ...fastpaths.rendering import render
-from ...repository.users import User
+from ...services.users import User
 from ...security import safe_redirect_target
-from ...security_log import log_event, request_browser
+from ...forms import ConfirmPasswordForm
+from ...logging_in import check_password, give_device_cookie, start_session
+from ...request_facts import log_event, request_browser
 from ...services import audit, sessions, sign_ups, throttle, users
 from ...services.audit import Event
-from ...services.mail import Letter
 from ...services.sessions import SignedIn
-from ...signed_in import current_sign_in, sign_in, sign_out, signed_in_required
-from . import attempts, reauthentication
+from ...signed_in import current_sign_in, remove_session_cookie, signed_in_required
 from ...link_pages import button_page, dead_link_page
-from .forms import ConfirmPasswordForm, LoginForm, LogoutForm, RegisterForm
+from .forms import LoginForm, LogoutForm, RegisterForm
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 logger = logging.getLogger("quartauth.mail")
@@ -35,7 +36,7 @@ async def register() -> ResponseReturnValue:
         return redirect(url_for("core.home"))
     form = await RegisterForm.create_form()
     if await form.validate_on_submit():
-        refusal = await extensions.throttle().sign_up(request.remote_addr)
+        refusal = await app_objects().throttle.sign_up(request.remote_addr)
         if refusal is not None:
             if refusal.first:
                 await log_event(Event.LOGIN_REFUSED, email=form.email.data, detail={"limit": "sign-ups"})
@@ -44,12 +45,12 @@ async def register() -> ResponseReturnValue:
             return await _sign_up_by_link(form.email.data, form.password.data)
         try:
             user = await users.register(
-                extensions.database(),
-                extensions.password_hasher(),
+                app_objects().database,
+                app_objects().password_hasher,
                 email=form.email.data,
                 password=form.password.data,
-                mailer=extensions.mailer(),
-                now=extensions.clock()(),
+                mailer=app_objects().mailer,
+                now=app_objects().now(),
             )
         except users.EmailTaken:
             form.email.errors.append(users.EMAIL_TAKEN_MESSAGE)
@@ -64,14 +65,14 @@ async def _welcome(user: User) -> ResponseReturnValue:
     await log_event(Event.SIGN_UP, user=user)
     await flash("You registered and are now logged in. Welcome!", "success")
     response = redirect(url_for("core.home"))
-    attempts.give_device_proof(response, user)
+    give_device_cookie(response, user)
     return response
 
 
 async def _sign_up_by_link(email: str, password: str) -> ResponseReturnValue:
     """The same answer for any address: the password is hashed, and what depends on whether
     the address has an account happens after the answer (``sign_ups``)."""
-    password_hash = await extensions.password_hasher().hash(password)
+    password_hash = await app_objects().password_hasher.hash(password)
     current_app.add_background_task(_ask_sign_up, email, password_hash, request.remote_addr, await request_browser())
     return await render(
         "links/sent.html",
@@ -82,11 +83,11 @@ async def _sign_up_by_link(email: str, password: str) -> ResponseReturnValue:
 
 
 async def _ask_sign_up(email: str, password_hash: str, client_address: str | None, browser: str) -> None:
-    db, now = extensions.database(), extensions.clock()()
+    db, now = app_objects().database, app_objects().now()
     try:
-        if await extensions.throttle().mail(None, email, SIGN_UP_MAIL) is not None:
+        if await app_objects().throttle.mail(None, email, SIGN_UP_MAIL) is not None:
             return  # a link went less than a minute ago, and it still works
-        taken_by = await sign_ups.ask(db, extensions.mailer(), email=email, password_hash=password_hash, now=now)
+        taken_by = await sign_ups.ask(db, app_objects().mailer, email=email, password_hash=password_hash, now=now)
         if taken_by is not None:
             await audit.record(
                 db, Event.SIGN_UP_TRIED, now=now, where=audit.Where(client_address, browser), user_id=taken_by.id, email=email
@@ -97,7 +98,7 @@ async def _ask_sign_up(email: str, password_hash: str, client_address: str | Non
 
 @blueprint.get("/register/<token>")
 async def finish_sign_up_page(token: str) -> ResponseReturnValue:
-    email = await sign_ups.pending_email(extensions.database(), token, extensions.clock()())
+    email = await sign_ups.pending_email(app_objects().database, token, app_objects().now())
     if email is None:
         return await _dead_sign_up_link()
     return await button_page(
@@ -110,13 +111,13 @@ async def finish_sign_up_page(token: str) -> ResponseReturnValue:
 
 @blueprint.post("/register/<token>")
 async def finish_sign_up(token: str) -> ResponseReturnValue:
-    finished = await sign_ups.finish(extensions.database(), token, extensions.clock()())
+    finished = await sign_ups.finish(app_objects().database, token, app_objects().now())
     if finished.result is sign_ups.Finish.TAKEN:
         await flash("That address has an account already: log in, or reset its password.", "info")
         return redirect(url_for("auth.login"))
     if finished.user is None:
         return await _dead_sign_up_link()
-    sign_out()  # whoever was signed in on this browser, the new account is who is now
+    remove_session_cookie()  # whoever was signed in on this browser, the new account is who is now
     return await _welcome(finished.user)
 
 
@@ -133,33 +134,15 @@ async def login() -> ResponseReturnValue:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if await form.validate_on_submit():
-        attempt = await attempts.login_attempt(form.email.data)
-        async with extensions.throttle().login(attempt) as turn:
-            if (refusal := turn.refusal) is not None:
-                if refusal.first:  # a flood is logged once per refusal, not per attempt
-                    await log_event(Event.LOGIN_REFUSED, email=form.email.data)
-                raise throttle.TooManyAttempts(refusal)
-            found = await users.authenticate(
-                extensions.database(),
-                extensions.password_hasher(),
-                email=form.email.data,
-                password=form.password.data,
-                trusted=attempt.device is not None,
-            )
-            if found.user is None:
-                await extensions.throttle().failed(turn)
-        if (user := found.user) is None:
-            # Why, for the log only: the answer is the same whatever the reason.
-            await log_event(Event.LOGIN_FAILED, user=found.account, email=form.email.data, detail={"reason": found.failure})
+        outcome = await check_password(form.email.data, form.password.data)
+        if outcome.user is None:
             await flash("Invalid email and/or password.", "danger")
             form.preferred_focus = "password"
         else:
-            await start_session(user, remember=form.remember.data)
-            await log_event(Event.LOGIN, user=user, detail={"known_device": attempt.device is not None})
+            await start_session(outcome.user, remember=form.remember.data)
             response = redirect(safe_redirect_target(form.next.data or request.args.get("next")))
-            if attempt.device is None:  # a browser new to the account: tell its owner
-                await _notify_new_sign_in(user)
-                attempts.give_device_proof(response, user)
+            if not outcome.known_browser:
+                give_device_cookie(response, outcome.user)
             return response
     return await render("auth/login.html", form=form)
 
@@ -173,9 +156,9 @@ async def confirm_logout(signed_in: SignedIn) -> ResponseReturnValue:
 @blueprint.post("/logout")
 @signed_in_required
 async def logout(signed_in: SignedIn) -> ResponseReturnValue:
-    await sessions.end_session(extensions.database(), signed_in.token)
+    await sessions.end_session(app_objects().database, signed_in.token)
     await log_event(Event.LOGOUT, user=signed_in.user)
-    sign_out()
+    remove_session_cookie()
     await flash("You were logged out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -199,32 +182,6 @@ async def redirect_to_login(error: Unauthorized) -> ResponseReturnValue:
     if request.method == "GET":
         login_url += "?next=" + quote(_requested_path(), safe="/")
     return redirect(login_url)
-
-
-async def start_session(user: User, *, remember: bool) -> None:
-    started = await sessions.start_session(
-        extensions.database(),
-        user,
-        lifetimes=extensions.lifetimes(),
-        remembered=remember,
-        now=extensions.clock()(),
-        client_address=request.remote_addr,  # the client's, as the trusted proxies report it
-        browser=await request_browser(),
-    )
-    sign_in(started, remember=remember)
-
-
-async def _notify_new_sign_in(user: User) -> None:
-    now = extensions.clock()()
-    await extensions.mailer().send(
-        extensions.database(),
-        Letter.NEW_SIGN_IN,
-        user.email,
-        now,
-        browser=await request_browser(),
-        client_address=request.remote_addr or "an unknown address",
-        when=moments.written(now),
-    )
 
 
 def _requested_path() -> str:

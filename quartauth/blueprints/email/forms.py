@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from wtforms import PasswordField
 
-from ...forms import Form, email_field, guessing_problem, new_password_field, repeat_password_field
+from ...forms import Form, email_field, new_password_problem, new_password_field, repeat_password_field
 
 
 class ForgotForm(Form):
@@ -17,4 +17,4 @@ class ResetForm(Form):
     email = ""
 
     async def async_validators_new_password(self, field: PasswordField) -> None:
-        await guessing_problem(field, email=self.email)
+        await new_password_problem(field, email=self.email)

@@ -7,17 +7,16 @@ import logging
 from quart import Blueprint, current_app, flash, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 
-from ... import extensions
+from ...app_objects import app_objects
 from ...fastpaths.rendering import render
-from ...security_log import log_event
-from ...services import audit, email_flows, throttle
+from ...logging_in import give_device_cookie, start_session
+from ...request_facts import count_mail_asked, log_event
+from ...services import audit, email_flows
 from ...services.audit import Event
 from ...services.email_flows import EmailChange
 from ...services.tokens import Purpose
 from ...services.sessions import SignedIn
 from ...signed_in import EmailNotVerified, current_sign_in, signed_in_required
-from ..auth import attempts
-from ..auth.views import start_session
 from ...forms import ButtonForm
 from ...link_pages import button_page, dead_link_page
 from .forms import ForgotForm, ResetForm
@@ -38,7 +37,7 @@ DEAD_LINKS = {
 # A link's GET (and HEAD, which mail scanners send) only shows a page; its one button acts.
 @blueprint.get("/verify/<token>")
 async def verify_page(token: str) -> ResponseReturnValue:
-    link = await email_flows.open_link(extensions.database(), token, Purpose.VERIFY, extensions.clock()())
+    link = await email_flows.open_link(app_objects().database, token, Purpose.VERIFY, app_objects().now())
     signed_in = current_sign_in()
     if (link and link.user.is_verified) or (link is None and signed_in and signed_in.user.is_verified):
         return await render("links/button.html", heading="Your email address is verified", message=VERIFIED)
@@ -54,7 +53,7 @@ async def verify_page(token: str) -> ResponseReturnValue:
 
 @blueprint.post("/verify/<token>")
 async def verify(token: str) -> ResponseReturnValue:
-    before = await email_flows.verify(extensions.database(), token, extensions.clock()())
+    before = await email_flows.verify(app_objects().database, token, app_objects().now())
     if before is None:
         return await _dead_link("verify")
     if not before.is_verified:
@@ -87,10 +86,8 @@ async def resend_verification(signed_in: SignedIn) -> ResponseReturnValue:
     if user.is_verified:
         await flash("Your email address is verified already.", "info")
         return redirect(url_for("core.home"))
-    refusal = await extensions.throttle().mail(request.remote_addr, user.email, Purpose.VERIFY)
-    if refusal is not None:
-        raise throttle.TooManyAttempts(refusal)
-    await email_flows.resend_verification(extensions.database(), extensions.mailer(), user, extensions.clock()())
+    await count_mail_asked(user.email, Purpose.VERIFY)
+    await email_flows.resend_verification(app_objects().database, app_objects().mailer, user, app_objects().now())
     await log_event(Event.VERIFICATION_SENT, user=user)
     await flash(f"We sent a new link to {user.email}.", "success")
     return redirect(url_for("core.home"))
@@ -100,9 +97,7 @@ async def resend_verification(signed_in: SignedIn) -> ResponseReturnValue:
 async def forgot() -> ResponseReturnValue:
     form = await ForgotForm.create_form()
     if await form.validate_on_submit():
-        refusal = await extensions.throttle().mail(request.remote_addr, None)
-        if refusal is not None:
-            raise throttle.TooManyAttempts(refusal)
+        await count_mail_asked(None)
         # Everything that depends on the account happens after the answer, so the answer
         # takes the same time whether or not there is one.
         current_app.add_background_task(_send_reset_link, form.email.data, request.remote_addr)
@@ -119,7 +114,7 @@ async def forgot_sent() -> ResponseReturnValue:
 
 @blueprint.route("/reset/<token>", methods=["GET", "POST"])
 async def reset(token: str) -> ResponseReturnValue:
-    db, now = extensions.database(), extensions.clock()()
+    db, now = app_objects().database, app_objects().now()
     link = await email_flows.open_link(db, token, Purpose.RESET, now)
     if link is None:
         return await _dead_link("reset")
@@ -127,7 +122,7 @@ async def reset(token: str) -> ResponseReturnValue:
     form.email = link.user.email
     if await form.validate_on_submit():
         user = await email_flows.reset_password(
-            db, extensions.password_hasher(), extensions.mailer(), token=token, password=form.new_password.data, now=now
+            db, app_objects().password_hasher, app_objects().mailer, token=token, password=form.new_password.data, now=now
         )
         if user is None:
             return await _dead_link("reset")
@@ -135,14 +130,14 @@ async def reset(token: str) -> ResponseReturnValue:
         await start_session(user, remember=False)
         await flash("Your password was reset.", "success")
         response = redirect(url_for("core.home"))
-        attempts.give_device_proof(response, user)
+        give_device_cookie(response, user)
         return response
     return await render("email/reset.html", form=form, token=token)
 
 
 @blueprint.get("/confirm-email/<token>")
 async def confirm_email_page(token: str) -> ResponseReturnValue:
-    link = await email_flows.open_link(extensions.database(), token, Purpose.CHANGE_EMAIL, extensions.clock()())
+    link = await email_flows.open_link(app_objects().database, token, Purpose.CHANGE_EMAIL, app_objects().now())
     if link is None:
         return await _dead_link("change")
     return await button_page(
@@ -155,7 +150,7 @@ async def confirm_email_page(token: str) -> ResponseReturnValue:
 
 @blueprint.post("/confirm-email/<token>")
 async def confirm_email(token: str) -> ResponseReturnValue:
-    outcome = await email_flows.change_email(extensions.database(), extensions.mailer(), token, extensions.clock()())
+    outcome = await email_flows.change_email(app_objects().database, app_objects().mailer, token, app_objects().now())
     if outcome.result is EmailChange.DEAD_LINK:
         return await _dead_link("change")
     if outcome.result is EmailChange.TAKEN:
@@ -172,11 +167,11 @@ async def confirm_email(token: str) -> ResponseReturnValue:
 
 async def _send_reset_link(email: str, client_address: str | None) -> None:
     """After /forgot answered: a link when the address is an account's, at most one a minute."""
-    db, now = extensions.database(), extensions.clock()()
+    db, now = app_objects().database, app_objects().now()
     try:
-        if await extensions.throttle().mail(None, email, Purpose.RESET) is not None:
+        if await app_objects().throttle.mail(None, email, Purpose.RESET) is not None:
             return  # one went less than a minute ago, and its link still works
-        user = await email_flows.ask_reset(db, extensions.mailer(), email, now)
+        user = await email_flows.ask_reset(db, app_objects().mailer, email, now)
         if user is not None:
             await audit.record(db, Event.RESET_ASKED, now=now, where=audit.Where(client_address), user_id=user.id, email=user.email)
     except Exception:  # a background task has nobody to answer: the log has to do

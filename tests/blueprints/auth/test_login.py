@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from quartauth import app_objects
 from quartauth.repository.sessions import select_sessions_of_user
 from quartauth.repository.users import select_user_by_email
 
@@ -77,7 +78,7 @@ async def test_login_email_is_case_insensitive(auth, client):
 async def test_unknown_email_and_wrong_password_answer_alike(app, auth, client, monkeypatch):
     await auth.register()
     await auth.logout()
-    hasher = app.extensions["quartauth.password_hasher"]
+    hasher = app_objects.of(app).password_hasher
     checks = []
     for name in ("verify", "verify_against_dummy"):
         original = getattr(hasher, name)

@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from quartauth import create_app
+from quartauth import app_objects, create_app
 from quartauth.repository.audit import select_audit_events
-from quartauth.blueprints.auth import attempts
-from quartauth.services import passwords
+from quartauth.services import admission
 
 from ...conftest import AuthActions
 from ...helpers import PASSWORD, app_settings, page_text
@@ -36,7 +35,7 @@ class From(AuthActions):
 @pytest.fixture
 def checks(app):  # type: ignore[no-untyped-def]
     """How many times the app's hasher has been asked to check or hash a password."""
-    hasher = extensions_hasher(app)
+    hasher = app_objects.of(app).password_hasher
     counted = {"calls": 0}
     real_run = hasher._run
 
@@ -46,10 +45,6 @@ def checks(app):  # type: ignore[no-untyped-def]
 
     hasher._run = counting_run
     return counted
-
-
-def extensions_hasher(app):  # type: ignore[no-untyped-def]
-    return app.extensions["quartauth.password_hasher"]
 
 
 async def registered(app, email: str = "person@example.com") -> From:  # type: ignore[no-untyped-def]
@@ -128,7 +123,8 @@ async def test_the_device_cookie_outlives_logout_and_names_no_account(app, datab
     [header] = [value for value in response.headers.getlist("Set-Cookie") if value.startswith("quartauth_device=")]
     value = header.split(";")[0].split("=", 1)[1]
     assert "HttpOnly" in header and "SameSite=Lax" in header and "Max-Age=31536000" in header
-    assert re.fullmatch(r"[A-Za-z0-9_-]{22}\.[0-9a-f]{32}", value)  # a random nonce and an HMAC, nothing else
+    # a random nonce, an HMAC of the account (not its id or email) and a signature, nothing else
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}\.[0-9a-f]{16}\.[0-9a-f]{32}", value)
     await owner.logout()
     assert any(cookie.name == "quartauth_device" and cookie.value == value for cookie in owner.client.cookie_jar)
     again = await owner.login()  # it vouches already: kept, not replaced
@@ -213,7 +209,7 @@ async def test_a_stolen_session_cannot_guess_the_password_either(app, checks, pa
 
 
 async def test_a_flood_of_strangers_is_turned_away_and_the_owner_gets_in(migrated_database_url, monkeypatch):
-    monkeypatch.setattr(passwords, "MAX_HASH_WAIT_SECONDS", 0.01)
+    monkeypatch.setattr(admission, "STRANGER_WAIT_SECONDS", 0.01)
     app = create_app(app_settings(migrated_database_url, HASH_THREADS=1, BCRYPT_ROUNDS=8))
     async with app.test_app():
         owner = await registered(app)
@@ -238,15 +234,15 @@ async def test_a_flood_of_strangers_is_turned_away_and_the_owner_gets_in(migrate
 
 
 async def test_strangers_beyond_the_line_wait_before_their_form_is_read_then_are_turned_away(monkeypatch):
-    monkeypatch.setattr(passwords, "MAX_HASH_WAIT_SECONDS", 0.05)
-    queue = passwords.HashQueue(threads=1)
-    line = attempts.StrangersLine(queue, per_thread=2)
-    await line.enter()
-    await line.enter()
-    assert not queue.flooded
+    monkeypatch.setattr(admission, "STRANGER_WAIT_SECONDS", 0.05)
+    hashing = admission.Admission(threads=1)
+    line = admission.Line(hashing, places=2)
+    await line.enter("192.0.2.1")
+    await line.enter("192.0.2.2")
+    assert not hashing.flooded
 
-    with pytest.raises(passwords.HashingBusy):
-        await line.enter()  # both places taken for longer than it may wait
-    assert queue.flooded  # a crowd at the door: strangers' checks go one at a time
-    line.leave()
-    await line.enter()  # a place freed: the next one goes on at once
+    with pytest.raises(admission.HashingBusy):
+        await line.enter("192.0.2.3")  # both places taken for longer than it may wait
+    assert hashing.flooded  # a crowd at the door: strangers' checks go one at a time
+    line.leave("192.0.2.1")
+    await line.enter("192.0.2.3")  # a place freed: the next one goes on at once

@@ -1,14 +1,16 @@
-"""Security log entries for the request at hand: whose (when known), from which client
-address and with which browser (see ``services.audit``)."""
+"""What the request at hand tells the services: its browser's name, and, for the security
+log, whose event it is (when known) and from which client address (see ``services.audit``);
+and the mail limit every form that sends mail counts against."""
 from __future__ import annotations
 
 import asyncio
 
 from quart import g, request
 
-from . import extensions
+from .app_objects import app_objects
 from .repository.users import User
 from .services import audit
+from .services.throttle import TooManyAttempts
 from .services.audit import Event
 from .services.browsers import describe_browser
 
@@ -27,11 +29,19 @@ async def log_event(
     """Record ``event`` about ``user`` (or, when nobody is known, the ``email`` tried)."""
     browser = await request_browser()
     await audit.record(
-        extensions.database(),
+        app_objects().database,
         event,
-        now=extensions.clock()(),
+        now=app_objects().now(),
         where=audit.Where(request.remote_addr, browser),
         user_id=user.id if user else None,
         email=user.email if user else email,
         detail=detail,
     )
+
+
+async def count_mail_asked(email: str | None, kind: str = "") -> None:
+    """Count mail of ``kind`` asked for from the request's client address to ``email``'s
+    account (None: by address only); past the limit, raise ``TooManyAttempts`` (a 429)."""
+    refusal = await app_objects().throttle.mail(request.remote_addr, email, kind)
+    if refusal is not None:
+        raise TooManyAttempts(refusal)

@@ -17,12 +17,13 @@ from typing import Concatenate, ParamSpec
 from quart import request
 from quart.typing import ResponseReturnValue
 
-from ... import extensions
-from ...fastpaths.rendering import render
-from ...services import users
-from ...services.sessions import SignedIn
-from . import attempts
+from .app_objects import app_objects
+from .fastpaths.rendering import render
 from .forms import ConfirmPasswordForm
+from .logging_in import check_password
+from .services import sessions
+from .services.sessions import SignedIn
+from .services.sign_in_flow import Result
 
 P = ParamSpec("P")
 WRONG_PASSWORD_MESSAGE = "That is not your password."
@@ -51,8 +52,15 @@ def recent_password_required(view: GuardedView[P]) -> GuardedView[P]:
 
 
 def is_recent(signed_in: SignedIn) -> bool:
-    window = extensions.lifetimes().reauthentication
-    return signed_in.reauthenticated_since(extensions.clock()() - window)
+    objects = app_objects()
+    return signed_in.reauthenticated_since(objects.now() - objects.lifetimes.reauthentication)
+
+
+async def password_is_theirs(signed_in: SignedIn, password: str, *, page: str) -> bool:
+    """Whether ``password`` is the signed-in person's, checked by the sign-in flow from the
+    signed-in ``page``: a wrong one counts as a failed login, and is on the security log."""
+    outcome = await check_password(signed_in.user.email, password, page=page)
+    return outcome.result is Result.SIGNED_IN and outcome.user is not None and outcome.user.id == signed_in.user.id
 
 
 async def confirm(form: ConfirmPasswordForm, signed_in: SignedIn) -> SignedIn | None:
@@ -60,23 +68,12 @@ async def confirm(form: ConfirmPasswordForm, signed_in: SignedIn) -> SignedIn | 
     with the reason on the form."""
     if not await form.validate_on_submit():
         return None
-    confirmed = await attempts.counted(
-        signed_in.user,
-        users.reauthenticate(
-            extensions.database(),
-            extensions.password_hasher(),
-            signed_in,
-            password=form.password.data,
-            now=extensions.clock()(),
-        ),
-        wrong=lambda outcome: outcome is None,
-        on="confirm it's you",
-    )
-    if confirmed is None:
+    if not await password_is_theirs(signed_in, form.password.data, page="confirm it's you"):
         form.password.errors.append(WRONG_PASSWORD_MESSAGE)
-    return confirmed
+        return None
+    return await sessions.note_reauthentication(app_objects().database, signed_in, app_objects().now())
 
 
 async def confirmation_page(form: ConfirmPasswordForm, *, action: str) -> ResponseReturnValue:
-    minutes = int(extensions.lifetimes().reauthentication.total_seconds() // 60)
-    return await render("auth/confirm.html", form=form, action=action, minutes=minutes)
+    minutes = int(app_objects().lifetimes.reauthentication.total_seconds() // 60)
+    return await render("reauthentication/confirm.html", form=form, action=action, minutes=minutes)

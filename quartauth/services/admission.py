@@ -1,0 +1,262 @@
+"""Admission: who gets a turn at the hash threads, and when a flood is on.
+
+A password check costs a quarter of a second of one core, so this is where a flood of
+guesses would take the CPU from pages and from the people whose passwords are right. The
+words, as the README's glossary has them:
+
+- **known browser**: a login post whose device cookie is valid (signed by this site): a
+  browser that logged in to some account before. Its check goes to the **front**.
+- **stranger**: a login post without a valid device cookie.
+- **line**: where strangers' posts wait for a **place** before their form is even read;
+  ``PLACES_PER_THREAD`` per hash thread, and one client address holds at most a **share**
+  of them.
+- **turn**: a check's go at a hash thread. The front gets the next free one; known browsers
+  take it in rotation by client network, so one network's browsers cannot keep it from
+  another's; a browser has one check at the front at a time (its others wait as strangers).
+  One thread more than ``threads`` serves the front alone, so a known browser's check starts
+  at once even while strangers fill the others.
+- **flood**: more strangers came than the line holds (and for ``FLOOD_MEMORY_SECONDS``
+  after), or more wait for turns than ``FLOOD_WAITERS_PER_THREAD`` per thread: strangers
+  then hash one at a time, on a thread of lower priority.
+- **busy**: a check that waited its longest for a turn (``STRANGER_WAIT_SECONDS``, or
+  ``KNOWN_BROWSER_WAIT_SECONDS`` at the front) is turned away: a 503 with Retry-After.
+
+Nothing here knows HTTP: the request side (``login_line``) puts posts in the line, and
+the sign-in flow asks for turns.
+"""
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from enum import Enum
+
+# The longest a stranger's check waits for its turn, and a stranger's post for its place in
+# the line: then it is turned away, so neither ever holds more than this much hashing. It
+# waits rather than being answered at once because a flood answered at once comes straight
+# back, and its answers would take the event loop from everyone else.
+STRANGER_WAIT_SECONDS = 2.0
+# A known browser's check waits longer (it is someone who logged in before), but not for
+# ever: a crowd of known browsers of one's own cannot pile up behind the front.
+KNOWN_BROWSER_WAIT_SECONDS = 5.0
+PLACES_PER_THREAD = 4
+# One client address holds at most this part of the line's places, so that posts from one
+# address that never finish (or arrive faster than they are checked) leave room for others.
+ADDRESS_SHARE = 0.25
+FLOOD_MEMORY_SECONDS = 2.0
+FLOOD_WAITERS_PER_THREAD = 4
+# Hash threads run at the normal priority, as the event loop does: under page load, logins
+# keep their share of the CPU. A flood's checks run at a lower priority, so pages and the
+# front keep theirs; only a little lower, as a check begun during a flood may end after it.
+FLOOD_THREAD_NICENESS = 5
+
+
+class HashingBusy(Exception):
+    """A check, or a stranger's post, waited its longest for its turn."""
+
+
+@dataclass(frozen=True)
+class KnownBrowser:
+    """A browser whose valid device cookie vouches for the account: ``browser`` names the
+    cookie, ``network`` is its client address's throttle key."""
+
+    browser: str
+    network: str
+
+
+class _Thread(Enum):
+    POOL = "pool"
+    FRONT = "front"
+    FLOOD = "flood"
+
+
+class Admission:
+    """Turns at ``threads`` hash threads (plus the front's own), and the strangers' line."""
+
+    def __init__(self, threads: int) -> None:
+        self.threads = threads
+        self._executors: dict[_Thread, Executor] = {
+            _Thread.POOL: ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bcrypt"),
+            _Thread.FRONT: ThreadPoolExecutor(max_workers=1, thread_name_prefix="bcrypt-front"),
+            _Thread.FLOOD: ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="bcrypt-flood", initializer=_lower_priority, initargs=(FLOOD_THREAD_NICENESS,)
+            ),
+        }
+        self._pool_busy = 0
+        self._strangers_busy = 0
+        self._front_thread_busy = False
+        self._front: dict[str, deque[asyncio.Future[_Thread]]] = {}  # by network, in rotation
+        self._strangers: deque[asyncio.Future[_Thread]] = deque()
+        self._browsers_at_front: set[str] = set()
+        self._crowded_at = -math.inf
+        self.line = Line(self, threads * PLACES_PER_THREAD)
+
+    @property
+    def flooded(self) -> bool:
+        return (
+            len(self._strangers) > FLOOD_WAITERS_PER_THREAD * self.threads
+            or time.monotonic() - self._crowded_at < FLOOD_MEMORY_SECONDS
+        )
+
+    def crowded(self) -> None:
+        """More strangers came than the line holds: a flood, for a while."""
+        self._crowded_at = time.monotonic()
+
+    @asynccontextmanager
+    async def turn(self, known: KnownBrowser | None = None) -> AsyncIterator[Executor]:
+        """A turn at a hash thread: the executor to check on. Raises ``HashingBusy``."""
+        stranger = known is None or known.browser in self._browsers_at_front
+        if stranger:
+            thread = await self._stranger_turn()
+        else:
+            assert known is not None
+            self._browsers_at_front.add(known.browser)
+            try:
+                thread = await self._front_turn(known.network)
+            except BaseException:
+                self._browsers_at_front.discard(known.browser)
+                raise
+        try:
+            yield self._executors[thread]
+        finally:
+            self._end(thread, stranger=stranger)
+            if not stranger:
+                assert known is not None
+                self._browsers_at_front.discard(known.browser)
+
+    async def _front_turn(self, network: str) -> _Thread:
+        if not self._front_thread_busy:
+            self._front_thread_busy = True
+            return _Thread.FRONT
+        if not self._front and self._pool_busy < self.threads:
+            self._pool_busy += 1
+            return _Thread.POOL
+        waiters = self._front.setdefault(network, deque())
+        return await self._wait(waiters, KNOWN_BROWSER_WAIT_SECONDS, stranger=False, network=network)
+
+    async def _stranger_turn(self) -> _Thread:
+        if not self._front and not self._strangers and self._stranger_may_start():
+            return self._start_stranger()
+        return await self._wait(self._strangers, STRANGER_WAIT_SECONDS, stranger=True)
+
+    async def _wait(
+        self, waiters: deque[asyncio.Future[_Thread]], patience: float, *, stranger: bool, network: str = ""
+    ) -> _Thread:
+        waiter: asyncio.Future[_Thread] = asyncio.get_running_loop().create_future()
+        waiters.append(waiter)
+        try:
+            await asyncio.wait([waiter], timeout=patience)
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._end(waiter.result(), stranger=stranger)  # handed a turn just as it gave up: pass it on
+            raise
+        finally:
+            if not waiter.done():
+                waiter.cancel()
+            if waiter in waiters:
+                waiters.remove(waiter)
+            if not stranger and self._front.get(network) is waiters and not waiters:
+                del self._front[network]
+        if waiter.cancelled():
+            raise HashingBusy()
+        return waiter.result()
+
+    def _stranger_may_start(self) -> bool:
+        return self._pool_busy < self.threads and self._strangers_busy < (1 if self.flooded else self.threads)
+
+    def _start_stranger(self) -> _Thread:
+        self._pool_busy += 1
+        self._strangers_busy += 1
+        return _Thread.FLOOD if self.flooded else _Thread.POOL
+
+    def _end(self, thread: _Thread, *, stranger: bool) -> None:
+        if thread is _Thread.FRONT:
+            self._front_thread_busy = False
+        else:
+            self._pool_busy -= 1
+            self._strangers_busy -= stranger
+        self._hand_on()
+
+    def _hand_on(self) -> None:
+        """Give free threads to the front first, network by network in rotation, then to
+        strangers in their order."""
+        while self._front and (not self._front_thread_busy or self._pool_busy < self.threads):
+            network, waiters = next(iter(self._front.items()))
+            waiter = waiters.popleft()
+            del self._front[network]
+            if waiters:
+                self._front[network] = waiters  # to the back of the rotation
+            if waiter.done():
+                continue
+            if not self._front_thread_busy:
+                self._front_thread_busy = True
+                waiter.set_result(_Thread.FRONT)
+            else:
+                self._pool_busy += 1
+                waiter.set_result(_Thread.POOL)
+        while self._strangers and self._stranger_may_start():
+            waiter = self._strangers.popleft()
+            if not waiter.done():
+                waiter.set_result(self._start_stranger())
+
+    def close(self) -> None:
+        for executor in self._executors.values():
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+class Line:
+    """Strangers' login posts wait here for a place before their form is read: ``places`` in
+    all, a share of them per client network. That any must wait is the sign of a flood."""
+
+    def __init__(self, admission: Admission, places: int) -> None:
+        self._admission = admission
+        self._places = asyncio.Semaphore(places)
+        self._share = max(1, int(places * ADDRESS_SHARE))
+        self._shares: dict[str, asyncio.Semaphore] = {}
+        self._posts: dict[str, int] = {}  # of each network, holding or waiting for a place
+
+    async def enter(self, network: str) -> None:
+        """Wait for a place for a post from ``network``; raises ``HashingBusy``."""
+        if self._places.locked():
+            self._admission.crowded()
+        # Each waits its own while, so that a flood's turn-aways do not all fall due, and come
+        # back, at one moment: answered together they stall the event loop for everyone.
+        deadline = time.monotonic() + STRANGER_WAIT_SECONDS * random.uniform(0.75, 1.0)
+        self._posts[network] = self._posts.get(network, 0) + 1
+        share = self._shares.setdefault(network, asyncio.Semaphore(self._share))
+        try:
+            await asyncio.wait_for(share.acquire(), deadline - time.monotonic())
+        except BaseException as error:
+            self._forget(network)
+            raise HashingBusy() if isinstance(error, asyncio.TimeoutError) else error from None
+        try:
+            await asyncio.wait_for(self._places.acquire(), max(0.0, deadline - time.monotonic()))
+        except BaseException as error:
+            share.release()
+            self._forget(network)
+            raise HashingBusy() if isinstance(error, asyncio.TimeoutError) else error from None
+
+    def leave(self, network: str) -> None:
+        self._places.release()
+        self._shares[network].release()
+        self._forget(network)
+
+    def _forget(self, network: str) -> None:
+        self._posts[network] -= 1
+        if not self._posts[network]:
+            del self._posts[network], self._shares[network]
+
+
+def _lower_priority(niceness: int) -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError):  # not Linux, or not allowed: run at normal priority
+        pass
