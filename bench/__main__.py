@@ -20,9 +20,9 @@ from urllib.parse import urlencode
 import bcrypt
 
 from quartauth.db import migrations
-from quartauth.testing import plans, throwaway_postgres
-from quartauth.testing.live_server import free_port
-from quartauth.testing.nginx import free_port_run, make_certificate, running_nginx, site_for
+from tests.support import plans, throwaway_postgres
+from tests.support.live_server import free_port
+from tests.support.nginx import free_port_run, make_certificate, running_nginx, site_for
 
 from . import attack, balance, report, seed, wrk
 from .app import BASELINE_PATH

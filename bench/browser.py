@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
-from quartauth.testing.pages import CSRF_FIELD
+from tests.support.pages import CSRF_FIELD
 
 from .server import PROXY_HEADERS
 

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 
 from quartauth.serving import DEFAULT_CONFIG
-from quartauth.testing.live_server import LiveServer
+from tests.support.live_server import LiveServer
 
 ROOT = Path(__file__).resolve().parents[1]
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}

@@ -15,7 +15,7 @@ from . import __version__, logs, moments, serving, site
 from .app_objects import mail_transport
 from .config import SERVED_URL_VARIABLE, ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from .services import admin, audit, delivery, password_policy, sessions, sign_ups, throttle, tokens, users
+from .services import admin, security_log, delivery, password_policy, sessions, sign_ups, throttle, tokens, users
 from .services.emails import InvalidEmail, normalize_email
 from .repository.users import User
 from .services.breaches import BreachedPasswords
@@ -54,7 +54,7 @@ def prune() -> None:
         forgotten = await throttle.prune(database, now)
         click.echo(f"Deleted {_counted(forgotten, 'old count')} of failed logins and sign-ups.")
         retention = timedelta(days=config["AUDIT_RETENTION_DAYS"])
-        expired = await audit.prune(database, now, retention)
+        expired = await security_log.prune(database, now, retention)
         click.echo(f"Deleted {_counted(expired, 'security log event')} older than {retention.days} days.")
         links = await tokens.prune(database, now) + await sign_ups.prune(database, now)
         click.echo(f"Deleted {_counted(links, 'expired link')}.")

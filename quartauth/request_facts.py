@@ -1,5 +1,5 @@
 """What the request at hand tells the services: its browser's name, and, for the security
-log, whose event it is (when known) and from which client address (see ``services.audit``);
+log, whose event it is (when known) and from which client address (see ``services.security_log``);
 and the mail limit every form that sends mail counts against."""
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from quart import g, request
 
 from .app_objects import app_objects
 from .repository.users import User
-from .services import audit
+from .services import security_log
 from .services.throttle import TooManyAttempts
-from .services.audit import Event
+from .services.security_log import Event
 from .services.browsers import describe_browser
 
 
@@ -28,11 +28,11 @@ async def log_event(
 ) -> None:
     """Record ``event`` about ``user`` (or, when nobody is known, the ``email`` tried)."""
     browser = await request_browser()
-    await audit.record(
+    await security_log.record(
         app_objects().database,
         event,
         now=app_objects().now(),
-        where=audit.Where(request.remote_addr, browser),
+        where=security_log.Where(request.remote_addr, browser),
         user_id=user.id if user else None,
         email=user.email if user else email,
         detail=detail,

@@ -19,7 +19,7 @@ from quart.testing import QuartClient
 
 from quartauth import create_app
 from quartauth.db import Database, connect, migrations
-from quartauth.testing import throwaway_postgres
+from tests.support import throwaway_postgres
 
 from .helpers import PASSWORD, Clock, app_settings, csrf_token_in
 from .mailbox import Mailbox

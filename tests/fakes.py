@@ -6,7 +6,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from quartauth.testing.live_server import free_port
+from tests.support.live_server import free_port
 
 BREACHED = "correct horse battery staple"
 

@@ -5,7 +5,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from quartauth.testing.pages import csrf_token_in
+from tests.support.pages import csrf_token_in
 
 __all__ = ["PASSWORD", "Clock", "app_settings", "csrf_token_in", "page_text", "production_settings"]
 

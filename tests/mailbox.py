@@ -10,7 +10,7 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-from quartauth.testing.live_server import free_port
+from tests.support.live_server import free_port
 
 LINK = re.compile(r"https?://\S+")
 

@@ -12,7 +12,7 @@ import quartauth
 from quartauth.cli import main
 from quartauth.db import connect
 from quartauth.repository.users import User, insert_user, select_user_by_email
-from quartauth.services import audit, sessions
+from quartauth.services import security_log, sessions
 
 from .helpers import PASSWORD
 
@@ -152,8 +152,8 @@ def test_prune_deletes_security_log_events_past_their_retention(migrated_databas
         await database.open()
         try:
             for days_ago in (400, 366, 10):
-                await audit.record(
-                    database, audit.Event.LOGIN, now=datetime.now(UTC) - timedelta(days=days_ago), where=audit.Where()
+                await security_log.record(
+                    database, security_log.Event.LOGIN, now=datetime.now(UTC) - timedelta(days=days_ago), where=security_log.Where()
                 )
         finally:
             await database.close()

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from quartauth import serving
-from quartauth.testing.live_server import app_server, free_port
-from quartauth.testing.pages import csrf_token_in
+from tests.support.live_server import app_server, free_port
+from tests.support.pages import csrf_token_in
 
 from .helpers import PASSWORD
 
@@ -143,9 +143,9 @@ def test_a_served_process_prints_its_log_lines_and_mails_links_to_where_it_liste
 
     link_line = next(line for line in log.splitlines() if "links: " in line)
     assert f"http://127.0.0.1:{server.port}/verify/" in link_line
-    audit_line = next(line for line in log.splitlines() if "quartauth.audit" in line)
-    assert re.match(r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\] \[INFO\] quartauth.audit: \{", audit_line)
-    assert json.loads(audit_line.split("quartauth.audit: ", 1)[1])["event"] == "sign_up"
+    audit_line = next(line for line in log.splitlines() if "quartauth.security_log" in line)
+    assert re.match(r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\] \[INFO\] quartauth.security_log: \{", audit_line)
+    assert json.loads(audit_line.split("quartauth.security_log: ", 1)[1])["event"] == "sign_up"
 
 
 def wait_for_line(log_file: Path, text: str, seconds: float = 10) -> str:

@@ -3,7 +3,7 @@
 Nothing outside ``quartauth.repository`` and the migration runner runs SQL; they
 name a query kept under ``sql/queries`` and pass its parameters by name.
 """
-from .base import Connection, Database, DatabaseError, DatabaseUnavailable, Row, UniqueViolation
+from .base import Connection, Database, DatabaseError, DatabaseUnavailable, Executor, Row, UniqueViolation
 from .connect import connect
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "Database",
     "DatabaseError",
     "DatabaseUnavailable",
+    "Executor",
     "Row",
     "UniqueViolation",
     "connect",

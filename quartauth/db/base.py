@@ -73,3 +73,8 @@ class Database(ABC):
     async def execute(self, query: str, **params: Any) -> int:
         async with self.connection() as connection:
             return await connection.execute(query, **params)
+
+
+# What a repository function runs its statement on: the database (a statement of its own)
+# or a connection inside a transaction (with the others of that transaction).
+Executor = Connection | Database

@@ -25,7 +25,7 @@ _build_auth_serializer = QuartAuth.serializer_class
 
 def install(app: Quart) -> None:
     """Call after quart-auth is set up on ``app``."""
-    app.session_interface = SessionCookies()
+    app.session_interface = CsrfCookies()
     for extension in app.extensions["QUART_AUTH"]:
         extension.serializer_class = auth_serializer
 
@@ -40,8 +40,9 @@ def _kept_auth_serializer(keys: Any, salt: Any) -> Any:
     return _build_auth_serializer(list(keys) if isinstance(keys, tuple) else keys, salt)
 
 
-class SessionCookies(SecureCookieSessionInterface):
-    """Quart's signed-cookie session, its serializer kept while the secret keys stay."""
+class CsrfCookies(SecureCookieSessionInterface):
+    """The CSRF cookie: Quart's signed-cookie session (which holds only the CSRF seed), its
+    serializer kept while the secret keys stay."""
 
     def __init__(self) -> None:
         self._kept: tuple[tuple[Any, ...], URLSafeTimedSerializer | None] | None = None

@@ -4,9 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..db import Connection, Database
-
-Executor = Connection | Database
+from ..db import Executor
 
 
 @dataclass(frozen=True)

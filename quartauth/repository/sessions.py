@@ -4,10 +4,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..db import Connection, Database, Row
+from ..db import Executor, Row
 from .users import User
-
-Executor = Connection | Database
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..db import Connection, Database
+from ..db import Executor
 
-Executor = Connection | Database
 KEYS_PER_READ = 3  # the keys select_recent_throttle_events_of_keys.sql reads at once
 
 

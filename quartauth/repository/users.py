@@ -3,9 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..db import Connection, Database, Row
-
-Executor = Connection | Database
+from ..db import Connection, Executor, Row
 
 
 @dataclass(frozen=True)

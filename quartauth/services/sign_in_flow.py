@@ -31,7 +31,7 @@ from enum import Enum
 from ..db import Database
 from ..repository.users import User, select_user_by_email, update_user_password_hash
 from .. import moments
-from . import audit
+from . import security_log
 from .admission import HashingBusy, KnownBrowser
 from .devices import DeviceCookie, DeviceCookies
 from .mail import Letter, Mailer
@@ -90,7 +90,7 @@ class SignInFlow:
         async with self._throttle.login(attempt) as turn:
             if (refusal := turn.refusal) is not None:
                 if refusal.first:  # a flood is logged once per refusal, not per attempt
-                    await self._record(facts, audit.Event.LOGIN_REFUSED, email=email)
+                    await self._record(facts, security_log.Event.LOGIN_REFUSED, email=email)
                 return Outcome(Result.REFUSED, refusal=refusal)
             try:
                 failure = await self._check(user, password, known)
@@ -124,12 +124,12 @@ class SignInFlow:
 
     async def _record_failure(self, facts: Facts, user: User | None, email: str, reason: str) -> None:
         if facts.page is None:  # the reason is for the log only: the answer is the same whatever it is
-            await self._record(facts, audit.Event.LOGIN_FAILED, user=user, email=email, detail={"reason": reason})
+            await self._record(facts, security_log.Event.LOGIN_FAILED, user=user, email=email, detail={"reason": reason})
         else:
-            await self._record(facts, audit.Event.PASSWORD_CHECK_FAILED, user=user, email=email, detail={"on": facts.page})
+            await self._record(facts, security_log.Event.PASSWORD_CHECK_FAILED, user=user, email=email, detail={"on": facts.page})
 
     async def _record_login(self, facts: Facts, user: User, *, known: bool) -> None:
-        await self._record(facts, audit.Event.LOGIN, user=user, email=user.email, detail={"known_device": known})
+        await self._record(facts, security_log.Event.LOGIN, user=user, email=user.email, detail={"known_device": known})
         if not known:  # a browser new to the account: tell its owner
             now = self._clock()
             await self._mailer.send(
@@ -143,13 +143,13 @@ class SignInFlow:
             )
 
     async def _record(
-        self, facts: Facts, event: audit.Event, *, email: str, user: User | None = None, detail: dict[str, object] | None = None
+        self, facts: Facts, event: security_log.Event, *, email: str, user: User | None = None, detail: dict[str, object] | None = None
     ) -> None:
-        await audit.record(
+        await security_log.record(
             self._db,
             event,
             now=self._clock(),
-            where=audit.Where(facts.client_address, facts.browser),
+            where=security_log.Where(facts.client_address, facts.browser),
             user_id=user.id if user else None,
             email=user.email if user else email,
             detail=detail,

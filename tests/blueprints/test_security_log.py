@@ -9,7 +9,7 @@ import re
 import pytest
 
 from quartauth import create_app
-from quartauth.repository.audit import select_audit_events
+from quartauth.repository.security_log import select_security_events
 from quartauth.repository.users import select_user_by_email, update_user_is_admin
 
 from ..conftest import AuthActions
@@ -20,7 +20,7 @@ CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)
 
 async def events_of(database, email: str) -> list[str]:  # type: ignore[no-untyped-def]
     """The events of the account, oldest first."""
-    found = await select_audit_events(database, before_id=2**63 - 1, email=email, event="", limit=100)
+    found = await select_security_events(database, before_id=2**63 - 1, email=email, event="", limit=100)
     return [entry.event for entry in reversed(found)]
 
 
@@ -50,7 +50,7 @@ async def test_each_event_records_where_it_came_from(app, database):
     )
     user = await select_user_by_email(database, "person@example.com")
 
-    [signed_up] = await select_audit_events(database, before_id=2**63 - 1, email=user.email, event="", limit=10)
+    [signed_up] = await select_security_events(database, before_id=2**63 - 1, email=user.email, event="", limit=10)
 
     assert (signed_up.event, signed_up.client_address, signed_up.browser) == ("sign_up", "203.0.113.7", "Chrome on Linux")
 
@@ -62,8 +62,8 @@ async def test_a_failed_login_keeps_its_reason_for_admins_only(app, database):
     await person.login(password="not my password")
     await person.login("nobody@example.com")
 
-    wrong = await select_audit_events(database, before_id=2**63 - 1, email="person@example.com", event="login_failed", limit=5)
-    unknown = await select_audit_events(database, before_id=2**63 - 1, email="nobody@example.com", event="login_failed", limit=5)
+    wrong = await select_security_events(database, before_id=2**63 - 1, email="person@example.com", event="login_failed", limit=5)
+    unknown = await select_security_events(database, before_id=2**63 - 1, email="nobody@example.com", event="login_failed", limit=5)
     assert json.loads(wrong[0].detail) == {"reason": "wrong password"}
     assert json.loads(unknown[0].detail) == {"reason": "unknown email"} and unknown[0].user_id is None
     await person.login()
@@ -86,21 +86,21 @@ async def test_the_account_page_shows_the_last_twenty_events(app, database):
 
 
 async def test_every_event_is_a_json_line_on_the_log(app, caplog):
-    caplog.set_level(logging.INFO, logger="quartauth.audit")
+    caplog.set_level(logging.INFO, logger="quartauth.security_log")
     await AuthActions(app.test_client()).register()
 
-    [line] = [json.loads(record.getMessage()) for record in caplog.records if record.name == "quartauth.audit"]
+    [line] = [json.loads(record.getMessage()) for record in caplog.records if record.name == "quartauth.security_log"]
     assert line["event"] == "sign_up" and line["email"] == "person@example.com" and "at" in line
 
 
 async def test_a_log_that_cannot_be_written_fails_no_request(app, database, monkeypatch, caplog):
     from quartauth.db import DatabaseUnavailable
-    from quartauth.services import audit
+    from quartauth.services import security_log
 
     async def unavailable(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise DatabaseUnavailable("down for a moment")
 
-    monkeypatch.setattr(audit, "insert_audit_event", unavailable)
+    monkeypatch.setattr(security_log, "insert_security_event", unavailable)
 
     response = await AuthActions(app.test_client()).register()
 
@@ -124,7 +124,7 @@ async def test_admin_actions_are_logged_with_who_did_them(app, database):
     await boss.post(f"/admin/users/{person.id}/disable")
     await boss.post(f"/admin/users/{person.id}/enable")
 
-    entries = await select_audit_events(database, before_id=2**63 - 1, email="person@example.com", event="", limit=10)
+    entries = await select_security_events(database, before_id=2**63 - 1, email="person@example.com", event="", limit=10)
     assert [entry.event for entry in entries][:2] == ["account_enabled", "account_disabled"]
     assert json.loads(entries[0].detail) == {"by": "boss@example.com"}
 
@@ -184,7 +184,7 @@ async def test_wrong_passwords_of_a_signed_in_person_are_logged_where_they_were_
     await person.post("/account/email", new_email="new@example.com", current_password="not my password")
     await person.post("/account/delete", password="not my password")
 
-    found = await select_audit_events(database, before_id=2**63 - 1, email="person@example.com", event="password_check_failed", limit=10)
+    found = await select_security_events(database, before_id=2**63 - 1, email="person@example.com", event="password_check_failed", limit=10)
     assert [json.loads(entry.detail)["on"] for entry in reversed(found)] == [
         "confirm it's you", "change password", "change email", "delete account",
     ]

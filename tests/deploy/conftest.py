@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from quartauth.testing.live_server import LiveServer, free_port
-from quartauth.testing.nginx import (
+from tests.support.live_server import LiveServer, free_port
+from tests.support.nginx import (
     PUBLIC_HOST,
     free_port_run,
     make_certificate,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from quartauth import serving
-from quartauth.testing.pages import csrf_token_in
+from tests.support.pages import csrf_token_in
 
 from .conftest import NGINX_SITE, PUBLIC_HOST, SYSTEMD_UNIT, Deployment
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from quartauth.testing.live_server import ONE_ADDRESS_CROWD, LiveServer, app_server
+from tests.support.live_server import ONE_ADDRESS_CROWD, LiveServer, app_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

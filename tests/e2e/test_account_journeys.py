@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from quartauth.testing.live_server import ONE_ADDRESS_CROWD, LiveServer, app_server
+from tests.support.live_server import ONE_ADDRESS_CROWD, LiveServer, app_server
 
 from .conftest import Visit, _require_chromium
 from .test_journeys import PASSWORD, log_in, log_out, new_email, sign_up

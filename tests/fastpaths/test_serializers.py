@@ -7,7 +7,7 @@ from quart import Quart
 from quart.sessions import SecureCookieSessionInterface
 from quart_auth import QuartAuth
 
-from quartauth.fastpaths.serializers import SessionCookies, auth_serializer
+from quartauth.fastpaths.serializers import CsrfCookies, auth_serializer
 
 SALT = "quart auth salt"
 
@@ -34,13 +34,13 @@ def app_with_key(secret_key: str, fallbacks: list[str] | None = None) -> Quart:
 
 
 def test_the_session_serializer_is_kept_while_the_keys_stay():
-    cookies, app = SessionCookies(), app_with_key("key one")
+    cookies, app = CsrfCookies(), app_with_key("key one")
 
     assert cookies.get_signing_serializer(app) is cookies.get_signing_serializer(app)
 
 
 def test_a_new_secret_key_gets_a_new_session_serializer():
-    cookies, app = SessionCookies(), app_with_key("key one")
+    cookies, app = CsrfCookies(), app_with_key("key one")
     signed = cookies.get_signing_serializer(app).dumps({"csrf_token": "seed"})
 
     app.secret_key = "key two"
@@ -54,14 +54,14 @@ def test_a_new_secret_key_gets_a_new_session_serializer():
 def test_session_cookies_are_those_quart_makes_and_checks():
     app = app_with_key("key one")
     fresh = SecureCookieSessionInterface().get_signing_serializer(app)
-    kept = SessionCookies().get_signing_serializer(app)
+    kept = CsrfCookies().get_signing_serializer(app)
 
     assert fresh.loads(kept.dumps({"a": 1})) == {"a": 1}
     assert kept.loads(fresh.dumps({"a": 1})) == {"a": 1}
 
 
 async def test_the_app_uses_the_kept_serializers(app):
-    assert isinstance(app.session_interface, SessionCookies)
+    assert isinstance(app.session_interface, CsrfCookies)
     assert all(extension.serializer_class is auth_serializer for extension in app.extensions["QUART_AUTH"])
 
 

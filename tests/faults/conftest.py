@@ -15,7 +15,7 @@ import pytest
 
 from ..conftest import require_postgres
 from ..helpers import PASSWORD, csrf_token_in
-from quartauth.testing.live_server import free_port
+from tests.support.live_server import free_port
 
 
 def _postgres_bin() -> Path | None:

@@ -12,7 +12,7 @@ from quartauth.repository.users import User, select_users_after
 from quartauth.services.passwords import PasswordHasher
 
 from ..helpers import PASSWORD
-from quartauth.testing.live_server import ONE_ADDRESS_CROWD, app_server
+from tests.support.live_server import ONE_ADDRESS_CROWD, app_server
 from .conftest import location, log_in, register
 
 SIGNING_UP_THREADS = 8

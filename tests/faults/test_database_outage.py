@@ -6,7 +6,7 @@ import time
 
 import httpx
 
-from quartauth.testing.live_server import app_server
+from tests.support.live_server import app_server
 from .conftest import log_in, register
 
 SLOWEST_ANSWER_S = 2.0

@@ -12,7 +12,7 @@ from quartauth.db import connect
 from quartauth.repository.users import count_users, select_user_by_email
 
 from ..helpers import PASSWORD, csrf_token_in
-from quartauth.testing.live_server import ONE_ADDRESS_CROWD, app_server
+from tests.support.live_server import ONE_ADDRESS_CROWD, app_server
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ import pytest
 
 from quartauth.db import connect, migrations
 from quartauth.repository.outbox import Message, insert_outbox_message
-from quartauth.testing import throwaway_postgres
-from quartauth.testing.live_server import app_server
+from tests.support import throwaway_postgres
+from tests.support.live_server import app_server
 
 from ..conftest import postgres_admin_url, require_postgres
 from ..mailbox import Mailbox

@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from quartauth.db import migrations
-from quartauth.testing import throwaway_postgres
-from quartauth.testing.live_server import LiveServer, app_server
-from quartauth.testing.pages import csrf_token_in
+from tests.support import throwaway_postgres
+from tests.support.live_server import LiveServer, app_server
+from tests.support.pages import csrf_token_in
 
 from ..conftest import postgres_admin_url, require_postgres
 from .conftest import log_in, register

@@ -12,7 +12,7 @@ import pytest
 
 from quartauth.db import connect, migrations
 from quartauth.repository.outbox import Message, count_unsent_outbox_messages, insert_outbox_message
-from quartauth.testing.live_server import ONE_ADDRESS_CROWD, app_server
+from tests.support.live_server import ONE_ADDRESS_CROWD, app_server
 
 from .conftest import register
 

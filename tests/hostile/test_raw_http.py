@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from quartauth.testing.live_server import LiveServer, app_server
+from tests.support.live_server import LiveServer, app_server
 
 RAW_REQUESTS = [
     b"GET / HTTP/1.1\r\nHost: [\r\n\r\n",

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from quartauth.testing.live_server import LiveServer
-from quartauth.testing.pages import csrf_token_in
+from tests.support.live_server import LiveServer
+from tests.support.pages import csrf_token_in
 
 pytestmark = pytest.mark.slow
 
@@ -96,6 +96,8 @@ def test_the_wheel_serves_sign_up_and_log_in_from_another_folder(installed, tmp_
     assert not (site_packages / "instance").exists()
     assert (site_packages / "quartauth" / "sql" / "migrations").is_dir()
     assert (site_packages / "quartauth" / "hypercorn.toml").is_file()
+    assert not (site_packages / "quartauth" / "testing").exists()  # what only tests and the bench use stays behind
+    assert not (site_packages / "tests").exists() and not (site_packages / "bench").exists()
 
 
 def test_the_wheel_says_its_version(installed, tmp_path):

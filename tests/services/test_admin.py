@@ -9,7 +9,7 @@ import pytest
 from quartauth.repository.sessions import select_sessions_of_user
 from quartauth.repository.users import insert_user, select_user_by_id
 from quartauth.services import admin, sessions
-from quartauth.testing import plans
+from tests.support import plans
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from quartauth.services.breaches import BREACHED_MESSAGE, BreachedPasswords
-from quartauth.testing.live_server import free_port
+from tests.support.live_server import free_port
 
 from ..fakes import BREACHED, FakeRangeServer, sha1
 

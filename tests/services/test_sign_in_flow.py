@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from quartauth.repository.audit import select_audit_events
+from quartauth.repository.security_log import select_security_events
 from quartauth.repository.outbox import count_unsent_outbox_messages
 from quartauth.services import admin, users
 from quartauth.services.admission import HashingBusy
@@ -59,7 +59,7 @@ def facts(**changes: object) -> Facts:
 
 
 async def events_of(database, email: str = "person@example.com") -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
-    entries = await select_audit_events(database, before_id=2**63 - 1, email=email, event="", limit=100)
+    entries = await select_security_events(database, before_id=2**63 - 1, email=email, event="", limit=100)
     return [(entry.event, json.loads(entry.detail)) for entry in reversed(entries)]
 
 

@@ -1,4 +1,4 @@
 -- Every failed login the security log holds: each one was a password checked.
 SELECT COUNT(*) AS total
-  FROM audit_log
+  FROM security_log
  WHERE event = 'login_failed'

@@ -9,9 +9,9 @@ from ...app_objects import app_objects
 from ...fastpaths.rendering import render
 from ...reauthentication import WRONG_PASSWORD_MESSAGE, password_is_theirs, recent_password_required
 from ...request_facts import count_mail_asked, log_event
-from ...services import audit, email_flows, sessions, users
+from ...services import security_log, email_flows, sessions, users
 from ...services.admin import Refused
-from ...services.audit import Event
+from ...services.security_log import Event
 from ...services.paging import MAX_ID
 from ...services.sessions import SignedIn
 from ...services.tokens import Purpose
@@ -19,7 +19,7 @@ from ...signed_in import set_session_cookie, remove_session_cookie, signed_in_re
 from .forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm
 
 blueprint = Blueprint("account", __name__, template_folder="templates")
-blueprint.add_app_template_global(audit.label_of, "event_label")
+blueprint.add_app_template_global(security_log.label_of, "event_label")
 
 # A session id beyond BIGINT is nobody's: the route does not match it (404), so no database sees it.
 ENDING_MESSAGES = {
@@ -41,7 +41,7 @@ async def _overview(
 ) -> ResponseReturnValue:
     db, now = app_objects().database, app_objects().now()
     live = await sessions.live_sessions(db, signed_in, now)
-    activity = await audit.recent_activity_of(db, signed_in.user.id)
+    activity = await security_log.recent_activity_of(db, signed_in.user.id)
     return await render(
         "account/overview.html",
         signed_in=signed_in,

@@ -19,16 +19,16 @@ from ...fastpaths.rendering import render
 from ...db import Database
 from ...services.admin import User, UserSummary
 from ...request_facts import log_event
-from ...services import admin, audit
+from ...services import admin, security_log
 from ...services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 from ...services.paging import MAX_ID
-from ...services.audit import Event
+from ...services.security_log import Event
 from ...services.sessions import SignedIn
 from ...signed_in import signed_in_required
 from ...reauthentication import recent_password_required
 
 blueprint = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
-blueprint.add_app_template_global(audit.detail_of, "event_detail")
+blueprint.add_app_template_global(security_log.detail_of, "event_detail")
 
 P = ParamSpec("P")
 USER_ID = f"<int(min=1, max={MAX_ID}):user_id>"
@@ -60,9 +60,9 @@ async def users(signed_in: SignedIn) -> ResponseReturnValue:
     return await render("admin/users.html", page=page, search=search, problem=problem, paged=bool(start))
 
 
-@blueprint.get("/audit")
+@blueprint.get("/audit", endpoint="security_log")
 @admin_required
-async def audit_log(signed_in: SignedIn) -> ResponseReturnValue:
+async def show_security_log(signed_in: SignedIn) -> ResponseReturnValue:
     """Every event of the security log, newest first; by account email and by event."""
     email = request.args.get("email", "").strip().lower()
     event = request.args.get("event", "")
@@ -73,9 +73,9 @@ async def audit_log(signed_in: SignedIn) -> ResponseReturnValue:
     if len(email) > EMAIL_MAX_LENGTH or any(ord(character) < 0x20 for character in email):
         problems.append("That cannot be an email address.")
         email = ""
-    page = await audit.events_page(app_objects().database, email=email, event=event, before=request.args.get("before"))
+    page = await security_log.events_page(app_objects().database, email=email, event=event, before=request.args.get("before"))
     return await render(
-        "admin/audit.html", page=page, email=email, event=event, events=list(Event), problems=problems
+        "admin/security_log.html", page=page, email=email, event=event, events=list(Event), problems=problems
     )
 
 

@@ -17,8 +17,8 @@ from ...security import safe_redirect_target
 from ...forms import ConfirmPasswordForm
 from ...logging_in import check_password, give_device_cookie, start_session
 from ...request_facts import log_event, request_browser
-from ...services import audit, sessions, sign_ups, throttle, users
-from ...services.audit import Event
+from ...services import security_log, sessions, sign_ups, throttle, users
+from ...services.security_log import Event
 from ...services.sessions import SignedIn
 from ...signed_in import current_sign_in, remove_session_cookie, signed_in_required
 from ...link_pages import button_page, dead_link_page
@@ -89,8 +89,8 @@ async def _ask_sign_up(email: str, password_hash: str, client_address: str | Non
             return  # a link went less than a minute ago, and it still works
         taken_by = await sign_ups.ask(db, app_objects().mailer, email=email, password_hash=password_hash, now=now)
         if taken_by is not None:
-            await audit.record(
-                db, Event.SIGN_UP_TRIED, now=now, where=audit.Where(client_address, browser), user_id=taken_by.id, email=email
+            await security_log.record(
+                db, Event.SIGN_UP_TRIED, now=now, where=security_log.Where(client_address, browser), user_id=taken_by.id, email=email
             )
     except Exception:  # a background task has nobody to answer: the log has to do
         logger.exception("a sign-up link could not be queued")

@@ -11,8 +11,8 @@ from ...app_objects import app_objects
 from ...fastpaths.rendering import render
 from ...logging_in import give_device_cookie, start_session
 from ...request_facts import count_mail_asked, log_event
-from ...services import audit, email_flows
-from ...services.audit import Event
+from ...services import security_log, email_flows
+from ...services.security_log import Event
 from ...services.email_flows import EmailChange
 from ...services.tokens import Purpose
 from ...services.sessions import SignedIn
@@ -173,7 +173,7 @@ async def _send_reset_link(email: str, client_address: str | None) -> None:
             return  # one went less than a minute ago, and its link still works
         user = await email_flows.ask_reset(db, app_objects().mailer, email, now)
         if user is not None:
-            await audit.record(db, Event.RESET_ASKED, now=now, where=audit.Where(client_address), user_id=user.id, email=user.email)
+            await security_log.record(db, Event.RESET_ASKED, now=now, where=security_log.Where(client_address), user_id=user.id, email=user.email)
     except Exception:  # a background task has nobody to answer: the log has to do
         logger.exception("a link to reset a password could not be queued")
 

@@ -12,7 +12,7 @@ from quartauth.repository.users import count_users, select_user_by_email
 from quartauth.services import mail
 
 from ...conftest import AuthActions
-from ...helpers import PASSWORD, app_settings, csrf_token_in, page_text
+from ...helpers import app_settings, csrf_token_in, page_text
 from ...mailbox import link_in, path_of, text_of
 
 L = mail.Letter

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from quartauth import app_objects, create_app
-from quartauth.repository.audit import select_audit_events
+from quartauth.repository.security_log import select_security_events
 from quartauth.services import admission
 
 from ...conftest import AuthActions
@@ -97,7 +97,7 @@ async def test_a_refusal_is_logged_once_however_many_attempts_it_refuses(app, da
     for _ in range(4):
         assert (await attacker.try_login("person@example.com", "wrong guess")).status_code == 429
 
-    events = await select_audit_events(database, before_id=2**63 - 1, email="person@example.com", event="", limit=100)
+    events = await select_security_events(database, before_id=2**63 - 1, email="person@example.com", event="", limit=100)
     assert [entry.event for entry in events].count("login_refused") == 1
 
 
@@ -246,3 +246,19 @@ async def test_strangers_beyond_the_line_wait_before_their_form_is_read_then_are
     assert hashing.flooded  # a crowd at the door: strangers' checks go one at a time
     line.leave("192.0.2.1")
     await line.enter("192.0.2.3")  # a place freed: the next one goes on at once
+
+
+async def test_successful_logins_count_too_so_accounts_of_ones_own_cannot_take_the_hash_threads(migrated_database_url):
+    app = create_app(app_settings(migrated_database_url, LOGINS_PER_ACCOUNT=3))
+    async with app.test_app():
+        owner = await registered(app)  # a sign-up is not a login
+        answers = []
+        for _ in range(3):
+            answers.append((await owner.try_login("person@example.com", PASSWORD)).status_code)
+            await owner.logout()
+
+        refused = await owner.try_login("person@example.com", PASSWORD)
+
+    assert answers == [302] * 3
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 60
+    assert "Too many logins. Try again in 15 minutes." in await page_text(refused)

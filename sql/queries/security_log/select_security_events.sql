@@ -1,7 +1,7 @@
 -- Newest first from :before_id down, optionally of one email and one event; each filter
--- an index of its own (audit_log_email_idx, audit_log_event_idx), read in id order.
+-- an index of its own (security_log_email_idx, security_log_event_idx), read in id order.
 SELECT id, at, user_id, email, event, client_address, browser, detail
-  FROM audit_log
+  FROM security_log
  WHERE id < :before_id
    AND (:email = '' OR email = :email)
    AND (:event = '' OR event = :event)

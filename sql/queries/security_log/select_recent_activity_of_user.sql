@@ -5,10 +5,10 @@
 WITH recent AS (
     SELECT id, at, event, client_address, browser,
            CASE WHEN event IN (:failed, :refused, :check_failed) THEN 1 ELSE 0 END AS is_failure
-      FROM audit_log
+      FROM security_log
      WHERE user_id = :user_id
        AND id > COALESCE((SELECT id
-                            FROM audit_log
+                            FROM security_log
                            WHERE user_id = :user_id
                              AND event NOT IN (:failed, :refused, :check_failed)
                            ORDER BY id DESC
@@ -29,6 +29,6 @@ WITH recent AS (
 SELECT runs.id, latest.at, earliest.at AS first_at, runs.count, runs.event, runs.addresses,
        latest.client_address, latest.browser
   FROM runs
-  JOIN audit_log AS latest ON latest.id = runs.id
-  JOIN audit_log AS earliest ON earliest.id = runs.first_id
+  JOIN security_log AS latest ON latest.id = runs.id
+  JOIN security_log AS earliest ON earliest.id = runs.first_id
  ORDER BY runs.id DESC

@@ -1,4 +1,4 @@
-"""The security log: what happened to accounts, kept in ``audit_log`` for their owners and
+"""The security log: what happened to accounts, kept in the ``security_log`` table for their owners and
 admins, and written as one JSON line on the app's log for a log collector.
 
 Writing it never makes a request fail: a database error is logged and the request goes on.
@@ -14,16 +14,16 @@ from enum import StrEnum
 
 from ..db import Database, DatabaseError
 from . import paging
-from ..repository.audit import (
+from ..repository.security_log import (
     Activity,
-    AuditEvent,
-    delete_audit_events_before,
-    insert_audit_event,
-    select_audit_events,
+    SecurityEvent,
+    delete_security_events_before,
+    insert_security_event,
+    select_security_events,
     select_recent_activity_of_user,
 )
 
-logger = logging.getLogger("quartauth.audit")
+logger = logging.getLogger("quartauth.security_log")
 PAGE_SIZE = 50
 
 
@@ -125,7 +125,7 @@ async def record(
         "client_address": where.client_address, "browser": where.browser, "detail": detail or {},
     }, sort_keys=True))
     try:
-        await insert_audit_event(
+        await insert_security_event(
             db, at=now, user_id=user_id, email=email, event=str(event),
             client_address=where.client_address, browser=where.browser, detail=details,
         )
@@ -145,14 +145,14 @@ async def recent_activity_of(db: Database, user_id: int, limit: int = 20) -> lis
 
 @dataclass(frozen=True)
 class Page:
-    events: list[AuditEvent]
+    events: list[SecurityEvent]
     next_before: int | None
 
 
 async def events_page(db: Database, *, email: str, event: str, before: str | None) -> Page:
     """Newest first, ``PAGE_SIZE`` a page, from below ``before`` (a previous page's
     ``next_before``; anything else starts at the newest)."""
-    found = await select_audit_events(
+    found = await select_security_events(
         db, before_id=paging.start_id(before), email=email, event=event, limit=PAGE_SIZE + 1
     )
     next_before = found[PAGE_SIZE - 1].id if len(found) > PAGE_SIZE else None
@@ -160,4 +160,4 @@ async def events_page(db: Database, *, email: str, event: str, before: str | Non
 
 
 async def prune(db: Database, now: datetime, retention: timedelta) -> int:
-    return await delete_audit_events_before(db, now - retention)
+    return await delete_security_events_before(db, now - retention)

@@ -5,9 +5,9 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..db import connect
-from ..db.connect import SQL_ROOT
-from ..services.admin import PAGE_SIZE, after_prefix
+from quartauth.db import connect
+from quartauth.db.connect import SQL_ROOT
+from quartauth.services.admin import PAGE_SIZE, after_prefix
 
 SEARCH_QUERY = "users/select_user_summaries_from_email"
 # What each dialect's plan says when it reads a range of the email index.

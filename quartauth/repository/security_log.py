@@ -3,13 +3,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..db import Connection, Database, Row
-
-Executor = Connection | Database
+from ..db import Executor, Row
 
 
 @dataclass(frozen=True)
-class AuditEvent:
+class SecurityEvent:
     """One line of the security log."""
 
     id: int
@@ -22,7 +20,7 @@ class AuditEvent:
     detail: str  # a small JSON object
 
     @classmethod
-    def from_row(cls, row: Row) -> AuditEvent:
+    def from_row(cls, row: Row) -> SecurityEvent:
         return cls(
             id=row["id"], at=row["at"], user_id=row["user_id"], email=row["email"], event=row["event"],
             client_address=row["client_address"], browser=row["browser"], detail=row["detail"],
@@ -45,7 +43,7 @@ class Activity:
     browser: str | None
 
 
-async def insert_audit_event(
+async def insert_security_event(
     db: Executor,
     *,
     at: datetime,
@@ -57,7 +55,7 @@ async def insert_audit_event(
     detail: str,
 ) -> None:
     await db.execute(
-        "audit/insert_audit_event", at=at, user_id=user_id, email=email, event=event,
+        "security_log/insert_security_event", at=at, user_id=user_id, email=email, event=event,
         client_address=client_address, browser=browser, detail=detail,
     )
 
@@ -66,19 +64,19 @@ async def select_recent_activity_of_user(
     db: Executor, user_id: int, *, limit: int, failed: str, refused: str, check_failed: str
 ) -> list[Activity]:
     rows = await db.fetch_all(
-        "audit/select_recent_activity_of_user", user_id=user_id, limit=limit,
+        "security_log/select_recent_activity_of_user", user_id=user_id, limit=limit,
         failed=failed, refused=refused, check_failed=check_failed,
     )
     return [Activity(**row) for row in rows]
 
 
-async def select_audit_events(db: Executor, *, before_id: int, email: str, event: str, limit: int) -> list[AuditEvent]:
+async def select_security_events(db: Executor, *, before_id: int, email: str, event: str, limit: int) -> list[SecurityEvent]:
     """Newest first below ``before_id``; ``email`` and ``event`` filter when not empty."""
     rows = await db.fetch_all(
-        "audit/select_audit_events", before_id=before_id, email=email, event=event, limit=limit
+        "security_log/select_security_events", before_id=before_id, email=email, event=event, limit=limit
     )
-    return [AuditEvent.from_row(row) for row in rows]
+    return [SecurityEvent.from_row(row) for row in rows]
 
 
-async def delete_audit_events_before(db: Executor, before: datetime) -> int:
-    return await db.execute("audit/delete_audit_events_before", before=before)
+async def delete_security_events_before(db: Executor, before: datetime) -> int:
+    return await db.execute("security_log/delete_security_events_before", before=before)

@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..db import migrations
+from quartauth.db import migrations
 
 APP = "quartauth:create_app()"
 

@@ -1,2 +1,0 @@
-DELETE FROM audit_log
- WHERE at < :before

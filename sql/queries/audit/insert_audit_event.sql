@@ -1,2 +1,0 @@
-INSERT INTO audit_log (at, user_id, email, event, client_address, browser, detail)
-VALUES (:at, :user_id, :email, :event, :client_address, :browser, :detail)

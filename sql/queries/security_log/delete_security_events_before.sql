@@ -1,0 +1,2 @@
+DELETE FROM security_log
+ WHERE at < :before
