@@ -34,8 +34,11 @@ def bench_server(
         "TRUSTED_PROXIES": "127.0.0.1",
         "ALLOWED_HOSTS": f"127.0.0.1:{nginx_port}",
         "BENCH_BASELINE_FILE": str(baseline_file),
-        # The sign-up phase signs up from one address, as no single person would.
+        # The sign-up phase signs up from one address, and the login phases log in from one
+        # address, to the same accounts again and again, as no single person would.
         "SIGN_UPS_PER_ADDRESS": "100000",
+        "LOGINS_PER_ADDRESS": "100000",
+        "LOGINS_PER_ACCOUNT": "100000",
         # Mail (sign-in notices) goes to .eml files there, not into the checkout.
         "INSTANCE_PATH": str(log_file.parent / "instance"),
     }

@@ -2,7 +2,8 @@
 -- args[1] is "<cookie header>\t<form body>"; each request claims, through the trusted
 -- proxy's X-Forwarded-For, to come from one of args[3] addresses starting at args[2]
 -- (127.0.0.10 and 50: 127.0.0.10 to 127.0.0.59), in turn. Refused (429) and turned-away
--- (503) answers are what a flood should get, as much as a checked guess (200).
+-- (503) answers are what a flood should get, as much as a checked guess (200); with
+-- args[4] = "logins", the forms hold right passwords, and a login (302) is one too.
 dofile(os.getenv("BENCH_LUA_DIR") .. "/count.lua")
 
 function init(args)
@@ -18,7 +19,7 @@ function init(args)
   first_host = first
   next_form = (id or 0) * 7919 % #forms + 1
   next_address = (id or 0) % addresses
-  refused, busy = 0, 0
+  logins = args[4] == "logins"
 end
 
 function request()
@@ -36,7 +37,7 @@ end
 
 function response(status, headers, body)
   -- A guess checked, refused or turned away is each a right answer to a flood.
-  if status == 200 or status == 429 or status == 503 then
+  if status == 200 or status == 429 or status == 503 or (logins and status == 302) then
     successes = successes + 1
   else
     unexpected = unexpected + 1
