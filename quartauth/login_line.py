@@ -1,6 +1,7 @@
-"""Login posts before their view: the body read within a short time, and strangers' posts
-(no valid device cookie) in the admission's line before their form is parsed, checked for
-CSRF or looked up. Registered before the CSRF check, which reads the form."""
+"""Login posts before their view: the body read within a short time, then the admission's
+line before the form is parsed, checked for CSRF or looked up: strangers' posts (no valid
+device cookie) wait for a place, a known browser's for its own previous post to end.
+Registered before the CSRF check, which reads the form."""
 from __future__ import annotations
 
 import asyncio
@@ -27,13 +28,20 @@ def init_app(app: Quart, admission: Admission) -> None:
             await asyncio.wait_for(request.get_data(cache=True), BODY_SECONDS)
         except asyncio.TimeoutError:
             raise RequestTimeout() from None
-        if device_cookie() is None:
+        cookie = device_cookie()
+        if cookie is None:
             network = network_of(request.remote_addr)
             await admission.line.enter(network)
             g.in_line_from = network
+        else:
+            await admission.line.enter_known(cookie.browser)
+            g.in_line_as = cookie.browser
 
     @app.teardown_request
     async def leave_the_line(_: BaseException | None) -> None:
         network = g.pop("in_line_from", None)
         if network is not None:
             admission.line.leave(network)
+        browser = g.pop("in_line_as", None)
+        if browser is not None:
+            admission.line.leave_known(browser)

@@ -5,24 +5,26 @@ guesses would take the CPU from pages and from the people whose passwords are ri
 words, as the README's glossary has them:
 
 - **known browser**: a login post whose device cookie is valid (signed by this site): a
-  browser that logged in to some account before. Its check goes to the **front**.
+  browser that logged in to some account before. One post per browser at a time goes on;
+  its check goes to the **front**.
 - **stranger**: a login post without a valid device cookie.
-- **line**: where strangers' posts wait for a **place** before their form is even read;
-  ``PLACES_PER_THREAD`` per hash thread, and one client address holds at most a **share**
-  of them.
-- **turn**: a check's go at a hash thread. The front gets the next free one; known browsers
-  take it in rotation by client network, so one network's browsers cannot keep it from
-  another's; a browser has one check at the front at a time (its others wait as strangers).
-  One thread more than ``threads`` serves the front alone, so a known browser's check starts
-  at once even while strangers fill the others.
+- **line**: where posts wait before their form is even read: a stranger's for a **place**
+  (``PLACES_PER_THREAD`` per hash thread, at most a **share** of them for one address), a
+  known browser's for its own previous post to end.
+- **turn**: a check's go at a hash thread. The front gets the next free one, network by
+  network in rotation. One thread more than ``threads`` serves the front alone, and only
+  networks that are not **crowded** (a check of theirs running, or more than one waiting):
+  a lone owner's check starts at once, while a crowd of one's own accounts behind one or
+  two addresses takes pool turns only, at a lower priority, and cannot keep the front, or
+  the CPU, from anyone else.
 - **flood**: more strangers came than the line holds (and for ``FLOOD_MEMORY_SECONDS``
   after), or more wait for turns than ``FLOOD_WAITERS_PER_THREAD`` per thread: strangers
-  then hash one at a time, on a thread of lower priority.
-- **busy**: a check that waited its longest for a turn (``STRANGER_WAIT_SECONDS``, or
-  ``KNOWN_BROWSER_WAIT_SECONDS`` at the front) is turned away: a 503 with Retry-After.
+  then hash one at a time, at the lower priority.
+- **busy**: a check or a post that waited its longest (``STRANGER_WAIT_SECONDS``, or
+  ``KNOWN_BROWSER_WAIT_SECONDS`` for a known browser) is turned away: a 503 with Retry-After.
 
-Nothing here knows HTTP: the request side (``login_line``) puts posts in the line, and
-the sign-in flow asks for turns.
+Nothing here knows HTTP: ``login_line`` puts posts in the line, and the sign-in flow asks
+for turns.
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -73,9 +75,9 @@ class KnownBrowser:
 
 
 class _Thread(Enum):
-    POOL = "pool"
-    FRONT = "front"
-    FLOOD = "flood"
+    POOL = "pool"  # one of ``threads``, at the normal priority
+    LOW = "low"  # one of ``threads``, at a lower priority
+    FRONT = "front"  # the front's own
 
 
 class Admission:
@@ -86,8 +88,8 @@ class Admission:
         self._executors: dict[_Thread, Executor] = {
             _Thread.POOL: ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bcrypt"),
             _Thread.FRONT: ThreadPoolExecutor(max_workers=1, thread_name_prefix="bcrypt-front"),
-            _Thread.FLOOD: ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="bcrypt-flood", initializer=_lower_priority, initargs=(FLOOD_THREAD_NICENESS,)
+            _Thread.LOW: ThreadPoolExecutor(
+                max_workers=threads, thread_name_prefix="bcrypt-low", initializer=_lower_priority, initargs=(FLOOD_THREAD_NICENESS,)
             ),
         }
         self._pool_busy = 0
@@ -96,6 +98,7 @@ class Admission:
         self._front: dict[str, deque[asyncio.Future[_Thread]]] = {}  # by network, in rotation
         self._strangers: deque[asyncio.Future[_Thread]] = deque()
         self._browsers_at_front: set[str] = set()
+        self._checking: dict[str, int] = {}  # front checks running, by network
         self._crowded_at = -math.inf
         self.line = Line(self, threads * PLACES_PER_THREAD)
 
@@ -127,20 +130,38 @@ class Admission:
         try:
             yield self._executors[thread]
         finally:
-            self._end(thread, stranger=stranger)
-            if not stranger:
+            if stranger:
+                self._end(thread, stranger=True)
+            else:
                 assert known is not None
                 self._browsers_at_front.discard(known.browser)
+                self._end(thread, stranger=False, network=known.network)
 
     async def _front_turn(self, network: str) -> _Thread:
-        if not self._front_thread_busy:
-            self._front_thread_busy = True
-            return _Thread.FRONT
+        if not self._front_thread_busy and not self._crowded(network):
+            return self._start_at_front(network, _Thread.FRONT)
         if not self._front and self._pool_busy < self.threads:
-            self._pool_busy += 1
-            return _Thread.POOL
+            return self._start_at_front(network, _Thread.POOL)
         waiters = self._front.setdefault(network, deque())
         return await self._wait(waiters, KNOWN_BROWSER_WAIT_SECONDS, stranger=False, network=network)
+
+    def _crowded(self, network: str) -> bool:
+        """A network with a check running, or more than one waiting at the front: many
+        browsers behind one address, as an attacker's own accounts would be."""
+        return bool(self._checking.get(network)) or len(self._front.get(network, ())) > 1
+
+    def _start_at_front(self, network: str, thread: _Thread) -> _Thread:
+        """The front's own thread goes only to a network that is not crowded, and a crowded
+        network's pool turns run at the lower priority: a network of many browsers leaves
+        the front's thread, and the CPU, to the others."""
+        if thread is _Thread.FRONT:
+            self._front_thread_busy = True
+        else:
+            self._pool_busy += 1
+            if self._crowded(network):
+                thread = _Thread.LOW
+        self._checking[network] = self._checking.get(network, 0) + 1
+        return thread
 
     async def _stranger_turn(self) -> _Thread:
         if not self._front and not self._strangers and self._stranger_may_start():
@@ -156,7 +177,7 @@ class Admission:
             await asyncio.wait([waiter], timeout=patience)
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():
-                self._end(waiter.result(), stranger=stranger)  # handed a turn just as it gave up: pass it on
+                self._end(waiter.result(), stranger=stranger, network=network)  # handed a turn just as it gave up: pass it on
             raise
         finally:
             if not waiter.done():
@@ -175,37 +196,53 @@ class Admission:
     def _start_stranger(self) -> _Thread:
         self._pool_busy += 1
         self._strangers_busy += 1
-        return _Thread.FLOOD if self.flooded else _Thread.POOL
+        return _Thread.LOW if self.flooded else _Thread.POOL
 
-    def _end(self, thread: _Thread, *, stranger: bool) -> None:
+    def _end(self, thread: _Thread, *, stranger: bool, network: str = "") -> None:
         if thread is _Thread.FRONT:
             self._front_thread_busy = False
         else:
             self._pool_busy -= 1
             self._strangers_busy -= stranger
+        if not stranger:
+            self._checking[network] -= 1
+            if not self._checking[network]:
+                del self._checking[network]
         self._hand_on()
 
     def _hand_on(self) -> None:
         """Give free threads to the front first, network by network in rotation, then to
         strangers in their order."""
-        while self._front and (not self._front_thread_busy or self._pool_busy < self.threads):
-            network, waiters = next(iter(self._front.items()))
-            waiter = waiters.popleft()
-            del self._front[network]
-            if waiters:
-                self._front[network] = waiters  # to the back of the rotation
-            if waiter.done():
+        while self._front:
+            if not self._front_thread_busy and self._hand_to_front(_Thread.FRONT, lambda network: not self._crowded(network)):
                 continue
-            if not self._front_thread_busy:
-                self._front_thread_busy = True
-                waiter.set_result(_Thread.FRONT)
-            else:
-                self._pool_busy += 1
-                waiter.set_result(_Thread.POOL)
+            if self._pool_busy >= self.threads or not self._hand_to_front(_Thread.POOL, lambda network: True):
+                break
         while self._strangers and self._stranger_may_start():
             waiter = self._strangers.popleft()
             if not waiter.done():
                 waiter.set_result(self._start_stranger())
+
+    def _hand_to_front(self, thread: _Thread, eligible: Callable[[str], bool]) -> bool:
+        """Give ``thread`` to the first waiting network in the rotation that is ``eligible``,
+        and send that network to the back; False when none is."""
+        for network in list(self._front):
+            if not eligible(network):
+                continue
+            waiters = self._front[network]
+            while waiters and waiters[0].done():
+                waiters.popleft()  # gave up
+            if not waiters:
+                del self._front[network]
+                continue
+            started = self._start_at_front(network, thread)  # judged with its waiters still counted
+            del self._front[network]
+            waiter = waiters.popleft()
+            if waiters:
+                self._front[network] = waiters  # to the back of the rotation
+            waiter.set_result(started)
+            return True
+        return False
 
     def close(self) -> None:
         for executor in self._executors.values():
@@ -213,8 +250,10 @@ class Admission:
 
 
 class Line:
-    """Strangers' login posts wait here for a place before their form is read: ``places`` in
-    all, a share of them per client network. That any must wait is the sign of a flood."""
+    """Login posts wait here before their form is read. Strangers' wait for a place:
+    ``places`` in all, a share of them per client network; that any must wait is the sign
+    of a flood. A known browser's wait for that browser's previous post to end: one post
+    per browser at a time, however many connections it opens."""
 
     def __init__(self, admission: Admission, places: int) -> None:
         self._admission = admission
@@ -222,6 +261,8 @@ class Line:
         self._share = max(1, int(places * ADDRESS_SHARE))
         self._shares: dict[str, asyncio.Semaphore] = {}
         self._posts: dict[str, int] = {}  # of each network, holding or waiting for a place
+        self._browsers: dict[str, asyncio.Lock] = {}
+        self._browser_posts: dict[str, int] = {}  # of each known browser, in or waiting
 
     async def enter(self, network: str) -> None:
         """Wait for a place for a post from ``network``; raises ``HashingBusy``."""
@@ -248,6 +289,25 @@ class Line:
         self._places.release()
         self._shares[network].release()
         self._forget(network)
+
+    async def enter_known(self, browser: str) -> None:
+        """Wait for ``browser``'s previous post to end; raises ``HashingBusy``."""
+        self._browser_posts[browser] = self._browser_posts.get(browser, 0) + 1
+        turn = self._browsers.setdefault(browser, asyncio.Lock())
+        try:
+            await asyncio.wait_for(turn.acquire(), KNOWN_BROWSER_WAIT_SECONDS)
+        except BaseException as error:
+            self._forget_browser(browser)
+            raise HashingBusy() if isinstance(error, asyncio.TimeoutError) else error from None
+
+    def leave_known(self, browser: str) -> None:
+        self._browsers[browser].release()
+        self._forget_browser(browser)
+
+    def _forget_browser(self, browser: str) -> None:
+        self._browser_posts[browser] -= 1
+        if not self._browser_posts[browser]:
+            del self._browser_posts[browser], self._browsers[browser]
 
     def _forget(self, network: str) -> None:
         self._posts[network] -= 1

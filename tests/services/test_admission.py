@@ -69,6 +69,8 @@ async def test_known_browsers_get_the_next_free_turn_before_strangers():
 
 
 async def test_the_front_is_shared_by_network_so_a_crowd_of_known_browsers_cannot_keep_it():
+    """The front's own thread goes to a network with no check running; the pool's threads to
+    the waiting networks in rotation."""
     hashing = Admission(threads=1)
     checks = Checks(hashing)
     busy = [checks.start("pool", browser("a0", "198.51.100.0")), checks.start("front", browser("a1", "198.51.100.0"))]
@@ -78,12 +80,12 @@ async def test_the_front_is_shared_by_network_so_a_crowd_of_known_browsers_canno
     owner = checks.start("owner", browser("owner", "203.0.113.5"))
     await asyncio.sleep(0)
 
-    busy[0].cancel()  # a thread frees: the crowd's network had its turn, the owner's has not
+    busy[0].cancel()  # the front's own thread frees: the crowd's network still has a check running
     await asyncio.sleep(0.01)
-    busy[1].cancel()
+    busy[1].cancel()  # a pool thread frees: the crowd's turn
     await asyncio.sleep(0.01)
 
-    assert checks.started[2:4] == ["crowd 0", "owner"]
+    assert checks.started[2:4] == ["owner", "crowd 0"]
     checks.finish.set()
     await asyncio.gather(*crowd, owner)
 
@@ -173,3 +175,55 @@ async def test_one_address_holds_at_most_its_share_of_the_line():
 
     line.leave("203.0.113.7")
     await line.enter("203.0.113.7")
+
+
+async def test_the_pool_serves_the_networks_waiting_at_the_front_in_rotation():
+    checks = Checks(Admission(threads=1))
+    busy = [checks.start("front", browser("b0", "192.0.2.9")), checks.start("pool", browser("b1", "192.0.2.9"))]
+    await asyncio.sleep(0)
+    crowd = [checks.start(f"crowd {n}", browser(f"crowd {n}", "198.51.100.0")) for n in range(3)]
+    await asyncio.sleep(0)
+    owner = checks.start("owner", browser("owner", "203.0.113.5"))
+    await asyncio.sleep(0)
+
+    for task in busy:  # both threads free, one after the other, while 192.0.2.9 has nothing waiting
+        task.cancel()
+        await asyncio.sleep(0.01)
+
+    assert sorted(checks.started[2:4]) == ["crowd 0", "owner"]  # one each, not the crowd's two first
+    checks.finish.set()
+    await asyncio.gather(*crowd, owner)
+
+
+async def test_a_known_browser_has_one_post_in_at_a_time_however_many_connections_it_opens():
+    line = Line(Admission(threads=1), places=4)
+    await line.enter_known("browser")
+
+    with pytest.raises(HashingBusy):
+        await line.enter_known("browser")  # its first post never ends: the second waits its longest
+    await line.enter_known("another browser")  # other browsers are not held up
+
+    line.leave_known("browser")
+    await line.enter_known("browser")
+
+
+async def test_a_crowded_networks_checks_run_at_the_lower_priority_and_a_lone_browsers_do_not():
+    hashing = Admission(threads=2)
+    low = hashing._executors[admission._Thread.LOW]
+    executors: dict[str, object] = {}
+    finish = asyncio.Event()
+
+    async def check(name: str, known: KnownBrowser) -> None:
+        async with hashing.turn(known) as executor:
+            executors[name] = executor
+            await finish.wait()
+
+    crowd = [asyncio.create_task(check(f"crowd {n}", browser(f"crowd {n}", "198.51.100.0"))) for n in range(2)]
+    await asyncio.sleep(0)
+    owner = asyncio.create_task(check("owner", browser("owner", "203.0.113.5")))
+    await asyncio.sleep(0)
+
+    assert executors["crowd 1"] is low  # its network had a check running already
+    assert executors["crowd 0"] is not low and executors["owner"] is not low
+    finish.set()
+    await asyncio.gather(*crowd, owner)
