@@ -41,6 +41,21 @@ class Checks:
         return asyncio.create_task(self.check(name, known))
 
 
+CROWD, OWNER = "198.51.100.0", "203.0.113.5"
+
+
+async def both_threads_taken_then_a_crowd_and_an_owner(checks: Checks, taken_by: str, crowd: int):  # type: ignore[no-untyped-def]
+    """Both threads of a one-thread admission taken by ``taken_by``'s network; then ``crowd``
+    browsers of one network wait, and then one owner of another."""
+    busy = [checks.start("front", browser("b0", taken_by)), checks.start("pool", browser("b1", taken_by))]
+    await asyncio.sleep(0)
+    crowded = [checks.start(f"crowd {n}", browser(f"crowd {n}", CROWD)) for n in range(crowd)]
+    await asyncio.sleep(0)
+    owner = checks.start("owner", browser("owner", OWNER))
+    await asyncio.sleep(0)
+    return busy, crowded, owner
+
+
 async def test_a_known_browser_starts_at_once_on_its_own_thread_while_strangers_fill_the_pool():
     checks = Checks(Admission(threads=1))
     strangers = [checks.start(f"stranger {n}") for n in range(3)]
@@ -71,16 +86,10 @@ async def test_known_browsers_get_the_next_free_turn_before_strangers():
 async def test_the_front_is_shared_by_network_so_a_crowd_of_known_browsers_cannot_keep_it():
     """The front's own thread goes to a network with no check running; the pool's threads to
     the waiting networks in rotation."""
-    hashing = Admission(threads=1)
-    checks = Checks(hashing)
-    busy = [checks.start("pool", browser("a0", "198.51.100.0")), checks.start("front", browser("a1", "198.51.100.0"))]
-    await asyncio.sleep(0)
-    crowd = [checks.start(f"crowd {n}", browser(f"crowd {n}", "198.51.100.0")) for n in range(4)]
-    await asyncio.sleep(0)
-    owner = checks.start("owner", browser("owner", "203.0.113.5"))
-    await asyncio.sleep(0)
+    checks = Checks(Admission(threads=1))
+    busy, crowd, owner = await both_threads_taken_then_a_crowd_and_an_owner(checks, taken_by=CROWD, crowd=4)
 
-    busy[0].cancel()  # the front's own thread frees: the crowd's network still has a check running
+    busy[0].cancel()  # the front's own thread frees: the crowd's network is crowded
     await asyncio.sleep(0.01)
     busy[1].cancel()  # a pool thread frees: the crowd's turn
     await asyncio.sleep(0.01)
@@ -179,12 +188,7 @@ async def test_one_address_holds_at_most_its_share_of_the_line():
 
 async def test_the_pool_serves_the_networks_waiting_at_the_front_in_rotation():
     checks = Checks(Admission(threads=1))
-    busy = [checks.start("front", browser("b0", "192.0.2.9")), checks.start("pool", browser("b1", "192.0.2.9"))]
-    await asyncio.sleep(0)
-    crowd = [checks.start(f"crowd {n}", browser(f"crowd {n}", "198.51.100.0")) for n in range(3)]
-    await asyncio.sleep(0)
-    owner = checks.start("owner", browser("owner", "203.0.113.5"))
-    await asyncio.sleep(0)
+    busy, crowd, owner = await both_threads_taken_then_a_crowd_and_an_owner(checks, taken_by="192.0.2.9", crowd=3)
 
     for task in busy:  # both threads free, one after the other, while 192.0.2.9 has nothing waiting
         task.cancel()

@@ -11,19 +11,11 @@ from quartauth.repository.users import select_user_by_id
 from quartauth.services import email_flows, sessions, tokens, users
 from quartauth.services.email_flows import EmailChange
 from quartauth.services.mail import Mailer
-from quartauth.services.passwords import PasswordHasher
 from quartauth.services.tokens import Purpose
 
 from ..helpers import PASSWORD
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def hasher():  # type: ignore[no-untyped-def]
-    hasher = PasswordHasher(rounds=4, threads=1)
-    yield hasher
-    hasher.close()
 
 
 @pytest.fixture

@@ -8,20 +8,12 @@ import pytest
 
 from quartauth.services import admin, email_flows, sessions, tokens, users
 from quartauth.services.mail import Mailer
-from quartauth.services.passwords import PasswordHasher
 from quartauth.services.tokens import Purpose
 
 from ..helpers import PASSWORD
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 NEW_PASSWORD = "a brand new secret"
-
-
-@pytest.fixture
-def hasher():  # type: ignore[no-untyped-def]
-    hasher = PasswordHasher(rounds=4, threads=1)
-    yield hasher
-    hasher.close()
 
 
 @pytest.fixture

@@ -11,19 +11,11 @@ from quartauth.repository.sessions import select_sessions_of_user
 from quartauth.repository.users import select_user_by_id
 from quartauth.services import admin, sessions, users
 from quartauth.services.mail import Mailer
-from quartauth.services.passwords import PasswordHasher
 
 from ..helpers import PASSWORD
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 NEW_PASSWORD = "a brand new secret"
-
-
-@pytest.fixture
-def hasher():  # type: ignore[no-untyped-def]
-    hasher = PasswordHasher(rounds=4, threads=1)
-    yield hasher
-    hasher.close()
 
 
 async def signed_in_twice(database, hasher, *, is_admin: bool = False):  # type: ignore[no-untyped-def]
