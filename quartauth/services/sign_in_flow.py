@@ -18,6 +18,9 @@ Every answer ``POST /login`` can give is decided here, or in what this calls:
    page, is logged and, from a browser new to the account, mailed to its owner
    (``SIGNED_IN``).
 
+Before the flow, a login post meets ``login_line`` (its body within 10 s, else 408; a
+stranger's post waits for a place in the line, else 503) and the CSRF check (400).
+
 The pages where a signed-in person enters their password again (Confirm it's you, change
 password, change email, delete account) go through the same flow with ``Facts.page`` set:
 a wrong password there counts as a failed login, so a stolen session cannot guess it.
