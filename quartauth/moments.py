@@ -17,4 +17,5 @@ def time_element(moment: datetime | None, never: str = "never") -> Markup:
     """``moment`` for a page: a ``<time>`` that machines read too, or ``never``."""
     if moment is None:
         return escape(never)
-    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), written(moment))
+    # Put together by hand: Markup.format escapes through string.Formatter, a tenth of a page.
+    return Markup(f'<time datetime="{escape(moment.isoformat())}">{escape(written(moment))}</time>')

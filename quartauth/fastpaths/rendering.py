@@ -20,11 +20,15 @@ from jinja2 import Environment
 from quart import Quart, current_app
 from quart.signals import before_render_template, template_rendered
 
+from . import template_imports
+
 _PLAIN_ENVIRONMENT = "quartauth.plain_jinja_environment"
 
 
 def install(app: Quart) -> None:
-    app.extensions[_PLAIN_ENVIRONMENT] = app.jinja_env.overlay(enable_async=False, cache_size=400)
+    environment = app.jinja_env.overlay(enable_async=False, cache_size=400)
+    template_imports.install(environment)
+    app.extensions[_PLAIN_ENVIRONMENT] = environment
 
 
 async def render(template_name: str, **context: Any) -> str:
