@@ -23,6 +23,8 @@ def install(app: Quart) -> None:
 
 
 def link_to(endpoint: str, **values: Any) -> str:
+    if not values and not endpoint.startswith("."):  # most links: a page without values
+        return _relative_link(request.root_path, endpoint, ())
     if endpoint.startswith(".") or any(name.startswith("_") for name in values):
         return url_for(endpoint, **values)  # depends on the request's blueprint or scheme
     try:
