@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,35 +40,43 @@ async def add_users(url: str, first: int, last: int, hashed: str) -> None:
     try:
         for chunk_first in range(first, last + 1, SEED_CHUNK):
             chunk_last = min(chunk_first + SEED_CHUNK - 1, last)
-            async with database.transaction() as connection:
-                await connection.execute(
-                    "seed_users", first=chunk_first, last=chunk_last, password_hash=hashed, created_at=datetime.now(UTC)
-                )
+
+            async def add_chunk(chunk_first: int = chunk_first, chunk_last: int = chunk_last) -> None:
+                async with database.transaction() as connection:
+                    await connection.execute(
+                        "seed_users", first=chunk_first, last=chunk_last, password_hash=hashed, created_at=datetime.now(UTC)
+                    )
+
+            await _while_the_server_writes(add_chunk, f"adding users {chunk_first:,} to {chunk_last:,}")
     finally:
         await database.close()
 
 
-
-async def make_admin(url: str, email: str, tries: int = 5) -> None:
-    """Make ``email`` an admin. On SQLite the server's own writes (the mail it delivers after
-    the login phases, among them) can hold the one write lock past the busy timeout: try again."""
+async def make_admin(url: str, email: str) -> None:
     database = connect(url)
     await database.open()
     try:
         user = await select_user_by_email(database, email)
         if user is None:
             raise RuntimeError(f"no seeded user {email}")
-        for attempt in range(1, tries + 1):
-            try:
-                await update_user_is_admin(database, user.id, True)
-                return
-            except DatabaseUnavailable:
-                if attempt == tries:
-                    raise
-                print(f"making {email} an admin: the database is busy, trying again", flush=True)
-                await asyncio.sleep(1)
+        await _while_the_server_writes(lambda: update_user_is_admin(database, user.id, True), f"making {email} an admin")
     finally:
         await database.close()
+
+
+async def _while_the_server_writes(write: Callable[[], Awaitable[object]], what: str, tries: int = 5) -> None:
+    """``write``, tried again while the database is busy: on SQLite the server's own writes
+    (the mail it delivers after the login phases, among them) can keep the one write lock
+    from another process past the busy timeout."""
+    for attempt in range(1, tries + 1):
+        try:
+            await write()
+            return
+        except DatabaseUnavailable:
+            if attempt == tries:
+                raise
+            print(f"{what}: the database is busy, trying again", flush=True)
+            await asyncio.sleep(1)
 
 
 async def failed_logins(url: str) -> int:
