@@ -15,7 +15,7 @@ from . import __version__, logs, moments, serving, site
 from .app_objects import mail_transport
 from .config import SERVED_URL_VARIABLE, ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from .services import admin, security_log, delivery, password_policy, sessions, sign_ups, throttle, tokens, users
+from .services import admin, delivery, password_policy, security_log, sessions, sign_ups, throttle, tokens, users
 from .services.emails import InvalidEmail, normalize_email
 from .repository.users import User
 from .services.breaches import BreachedPasswords

@@ -1,8 +1,10 @@
 """Kept serializers sign and check cookies exactly as freshly built ones do."""
 from __future__ import annotations
 
+import time
+
 import pytest
-from itsdangerous import BadSignature
+from itsdangerous import BadSignature, SignatureExpired
 from quart import Quart
 from quart.sessions import SecureCookieSessionInterface
 from quart_auth import QuartAuth
@@ -75,3 +77,36 @@ async def test_quart_auth_builds_its_serializer_through_serializer_class(app):
         assert extension.load_token(token) == "token"
 
     assert len(built) == 2
+
+
+def test_a_checked_cookie_is_remembered_and_still_grows_old(monkeypatch):
+    from quartauth.fastpaths import serializers
+
+    fresh = QuartAuth.serializer_class(["key one"], SALT)
+    remembered = serializers.RememberedChecks(fresh)
+    cookie = fresh.dumps("token")
+    checks = []
+    real_loads = fresh.loads
+    monkeypatch.setattr(fresh, "loads", lambda *args, **kwargs: checks.append(1) or real_loads(*args, **kwargs))
+
+    assert [remembered.loads(cookie, max_age=60) for _ in range(3)] == ["token"] * 3
+    assert len(checks) == 1  # the signature was checked once
+
+    later = time.time() + 61
+    monkeypatch.setattr(serializers.time, "time", lambda: later)
+    with pytest.raises(SignatureExpired):
+        remembered.loads(cookie, max_age=60)  # as old as it is, remembered or not
+    with pytest.raises(SignatureExpired):
+        real_loads(cookie, max_age=60)
+
+
+def test_a_forged_cookie_is_refused_every_time_and_never_remembered():
+    from quartauth.fastpaths import serializers
+
+    remembered = serializers.RememberedChecks(QuartAuth.serializer_class(["key one"], SALT))
+    forged = QuartAuth.serializer_class(["another key"], SALT).dumps("token")
+
+    for _ in range(2):
+        with pytest.raises(BadSignature):
+            remembered.loads(forged, max_age=60)
+    assert not remembered._checked

@@ -9,7 +9,7 @@ from ...app_objects import app_objects
 from ...fastpaths.rendering import render
 from ...reauthentication import WRONG_PASSWORD_MESSAGE, password_is_theirs, recent_password_required
 from ...request_facts import count_mail_asked, log_event
-from ...services import security_log, email_flows, sessions, users
+from ...services import email_flows, security_log, sessions, users
 from ...services.admin import Refused
 from ...services.security_log import Event
 from ...services.paging import MAX_ID

@@ -12,14 +12,14 @@ from quart_auth import Unauthorized
 from ... import reauthentication
 from ...app_objects import app_objects
 from ...fastpaths.rendering import render
-from ...services.users import User
-from ...security import safe_redirect_target
 from ...forms import ConfirmPasswordForm
 from ...logging_in import check_password, give_device_cookie, start_session
 from ...request_facts import log_event, request_browser
+from ...security import safe_redirect_target
 from ...services import security_log, sessions, sign_ups, throttle, users
 from ...services.security_log import Event
 from ...services.sessions import SignedIn
+from ...services.users import User
 from ...signed_in import current_sign_in, remove_session_cookie, signed_in_required
 from ...link_pages import button_page, dead_link_page
 from .forms import LoginForm, LogoutForm, RegisterForm

@@ -11,7 +11,7 @@ from ...app_objects import app_objects
 from ...fastpaths.rendering import render
 from ...logging_in import give_device_cookie, start_session
 from ...request_facts import count_mail_asked, log_event
-from ...services import security_log, email_flows
+from ...services import email_flows, security_log
 from ...services.security_log import Event
 from ...services.email_flows import EmailChange
 from ...services.tokens import Purpose
