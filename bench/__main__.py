@@ -74,12 +74,19 @@ class DialectResult:
 
     @property
     def failures(self) -> int:
-        loads = (
-            self.baseline, self.pages, self.logins, self.sign_ups, self.mixed_pages, self.mixed_logins,
-            self.login_latency_small, self.login_latency_large, self.admin_search,
-        )
+        return sum(self.failures_by_phase().values())
+
+    def failures_by_phase(self) -> dict[str, int]:
+        """Failed or 5xx answers, by the phase that met them (none listed: none met)."""
+        phases = {
+            "baseline": self.baseline.failures, "pages": self.pages.failures, "logins": self.logins.failures,
+            "sign-ups": self.sign_ups.failures, "mixed pages": self.mixed_pages.failures,
+            "mixed logins": self.mixed_logins.failures, "login latency 1k": self.login_latency_small.failures,
+            "login latency 1M": self.login_latency_large.failures, "admin search": self.admin_search.failures,
+            "balance direct": self.balance_direct.failures, "balance nginx": self.balance_nginx.failures,
+        }
         # Under attack, turning logins away (503) is the design: rows 11 to 14 count their own.
-        return sum(load.failures for load in loads) + self.balance_direct.failures + self.balance_nginx.failures
+        return {phase: count for phase, count in phases.items() if count}
 
 
 def bcrypt_limit(rounds: int, threads: int, seconds: float) -> float:

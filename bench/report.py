@@ -64,7 +64,7 @@ def render(limit: float, rounds: int, workers: int, results: Sequence[DialectRes
         ("   login p50 ms, 1,000,000 users", lambda r: f"{r.login_latency_large.p50_ms:.1f}", ""),
         ("   1M / 1k", lambda r: _mark(r.login_latency_large.p50_ms / r.login_latency_small.p50_ms, "<=", GROWTH_RATIO_TARGET), f"<= {GROWTH_RATIO_TARGET}"),
         ("6. worker RSS MB at the end", lambda r: _memory(r.worker_memory_mb), f"<= {MEMORY_TARGET_MB}"),
-        ("7. failed or 5xx requests", lambda r: _mark(r.failures, "<=", 0, "{:d}"), "= 0"),
+        ("7. failed or 5xx requests", lambda r: _mark(r.failures, "<=", 0, "{:d}") + _where(r.failures_by_phase()), "= 0"),
         ("8. direct: busiest worker's share of 32 connections, worst of 5 runs", lambda r: _mark(r.balance_direct.worst_connection_share, "<=", BUSIEST_SHARE_TARGET), f"<= {BUSIEST_SHARE_TARGET}"),
         ("   direct: busiest worker's share of the workers' CPU, worst run", lambda r: _mark(r.balance_direct.worst_cpu_share, "<=", BUSIEST_SHARE_TARGET), f"<= {BUSIEST_SHARE_TARGET}"),
         ("   direct: page rate spread over the 5 runs ((max-min)/mean)", lambda r: _mark(r.balance_direct.rate_spread, "<", RATE_SPREAD_TARGET), f"< {RATE_SPREAD_TARGET}"),
@@ -129,6 +129,10 @@ def _flood_rows(title: str, flood: Callable[[DialectResult], object]) -> list[tu
         ("    owner's login p99 ms", lambda r: _mark(flood(r).owner.p99_ms, "<=", OWNER_P99_TARGET_MS, "{:.0f}"), f"<= {OWNER_P99_TARGET_MS}"),  # type: ignore[attr-defined]
         ("    signed-in GET / p99 ms", lambda r: _mark(flood(r).pages.p99_ms, "<=", FLOOD_PAGE_P99_TARGET_MS, "{:.1f}"), f"<= {FLOOD_PAGE_P99_TARGET_MS}"),  # type: ignore[attr-defined]
     ]
+
+
+def _where(counts: dict[str, int]) -> str:
+    return " (" + ", ".join(f"{phase}: {count}" for phase, count in counts.items()) + ")" if counts else ""
 
 
 def _flood_answers(load) -> str:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ words, as the README's glossary has them:
   its check goes to the **front**.
 - **stranger**: a login post without a valid device cookie.
 - **line**: where posts wait before their form is even read: a stranger's for a **place**
-  (``PLACES_PER_THREAD`` per hash thread, at most a **share** of them for one address), a
+  (``PLACES_PER_THREAD`` per hash thread, at most a **share**, half of them, for one address), a
   known browser's for its own previous post to end.
 - **turn**: a check's go at a hash thread. The front gets the next free one, network by
   network in rotation. One thread more than ``threads`` serves the front alone, and only
@@ -51,8 +51,9 @@ STRANGER_WAIT_SECONDS = 2.0
 KNOWN_BROWSER_WAIT_SECONDS = 5.0
 PLACES_PER_THREAD = 4
 # One client address holds at most this part of the line's places, so that posts from one
-# address that never finish (or arrive faster than they are checked) leave room for others.
-ADDRESS_SHARE = 0.25
+# address that arrive faster than they are checked leave room for others; half, so that
+# people behind one address (an office, the bench) still keep both hash threads busy.
+ADDRESS_SHARE = 0.5
 FLOOD_MEMORY_SECONDS = 2.0
 FLOOD_WAITERS_PER_THREAD = 4
 # Hash threads run at the normal priority, as the event loop does: under page load, logins

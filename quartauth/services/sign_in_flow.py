@@ -86,7 +86,9 @@ class SignInFlow:
 
     async def check(self, facts: Facts, email: str, password: str) -> Outcome:
         """Whether ``password`` is that of ``email``'s account (``email`` normalized)."""
-        user = await select_user_by_email(self._db, email)
+        # Whom the email names is needed first only to judge a device cookie: without one, a
+        # refused attempt costs no look-up.
+        user = await select_user_by_email(self._db, email) if facts.device_cookie else None
         cookie = facts.device_cookie if user and self._device_cookies.vouches_for(facts.device_cookie, user.id) else None
         known = KnownBrowser(cookie.browser, network_of(facts.client_address)) if cookie else None
         attempt = LoginAttempt(facts.client_address, email, device=cookie.browser if cookie else None)
@@ -95,6 +97,8 @@ class SignInFlow:
                 if refusal.first:  # a flood is logged once per refusal, not per attempt
                     await self._record(facts, security_log.Event.LOGIN_REFUSED, email=email)
                 return Outcome(Result.REFUSED, refusal=refusal)
+            if not facts.device_cookie:
+                user = await select_user_by_email(self._db, email)
             try:
                 failure = await self._check(user, password, known)
             except HashingBusy:

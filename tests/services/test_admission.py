@@ -174,7 +174,8 @@ async def test_a_check_given_up_while_waiting_leaves_the_line_in_order():
 
 async def test_one_address_holds_at_most_its_share_of_the_line():
     hashing = Admission(threads=1)
-    line = Line(hashing, places=4)  # a share of one place per address
+    line = Line(hashing, places=4)  # a share of two places per address
+    await line.enter("203.0.113.7")
     await line.enter("203.0.113.7")
 
     with pytest.raises(HashingBusy):
