@@ -40,15 +40,19 @@ class Attack:
         )
 
 
-def wrong_password_forms(port: int, path: Path, identities: int = 16, users: int = 1000) -> Path:
-    """Lines of "cookie<TAB>form body": real CSRF tokens, real emails, wrong passwords."""
+def wrong_password_forms(
+    port: int, path: Path, identities: int = 16, users: int = 1000, *, made_up_device_cookies: bool = False
+) -> Path:
+    """Lines of "cookie<TAB>form body": real CSRF tokens, real emails, wrong passwords; with
+    ``made_up_device_cookies``, each browser also carries a device cookie the site never signed."""
     browsers = [Browser(port) for _ in range(identities)]
     tokens = [browser.csrf_token("/login") for browser in browsers]
     lines = []
     for number in range(1, users + 1):
         browser, token = browsers[number % identities], tokens[number % identities]
         body = urlencode({"csrf_token": token, "email": seed.email_of(number), "password": WRONG_PASSWORD})
-        lines.append(f"{browser.cookie_header()}\t{body}\n")
+        made_up = f"; quartauth_device=made-up-{number:04d}.{'0' * 16}.{'f' * 32}" if made_up_device_cookies else ""
+        lines.append(f"{browser.cookie_header()}{made_up}\t{body}\n")
     path.write_text("".join(lines))
     return path
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from . import seed, wrk
-from .attack import WRONG_PASSWORD, owner_form
+from .attack import owner_form, wrong_password_forms
 from .browser import Browser
 from .server import PROXY_HEADERS
 
@@ -70,7 +70,7 @@ def measure(login_url: str, home_url: str, cookies: str, logins: str, workdir: P
     """``cookies``: signed-in people's cookie headers; ``logins``: strangers' login forms."""
     workdir.mkdir(exist_ok=True)
     own = str(_own_accounts_forms(port, workdir / "own-accounts.tsv"))
-    made_up = str(_made_up_cookie_forms(port, workdir / "made-up-cookies.tsv"))
+    made_up = str(wrong_password_forms(port, workdir / "made-up-cookies.tsv", made_up_device_cookies=True))
     owners = [str(owner_form(port, workdir / f"owner-{number}.tsv", number=number)) for number in (8, 9, 10)]
 
     def meanwhile(owner: str, stranger: bool = False) -> tuple[wrk.Load, wrk.Load, wrk.Load | None]:
@@ -112,20 +112,6 @@ def _own_accounts_forms(port: int, path: Path) -> Path:
         browser.request("POST", "/logout", {"csrf_token": browser.csrf_token("/logout")})
         body = urlencode({"csrf_token": browser.csrf_token("/login"), "email": seed.email_of(number), "password": seed.PASSWORD})
         lines.append(f"{browser.cookie_header()}\t{body}\n")
-    path.write_text("".join(lines))
-    return path
-
-
-def _made_up_cookie_forms(port: int, path: Path, identities: int = 16, users: int = 1000) -> Path:
-    """Lines of "cookie<TAB>form body": wrong passwords, each browser with a made-up device cookie."""
-    browsers = [Browser(port) for _ in range(identities)]
-    tokens = [browser.csrf_token("/login") for browser in browsers]
-    lines = []
-    for number in range(1, users + 1):
-        browser, token = browsers[number % identities], tokens[number % identities]
-        made_up = f"quartauth_device=made-up-{number:04d}.{'0' * 16}.{'f' * 32}"
-        body = urlencode({"csrf_token": token, "email": seed.email_of(number), "password": WRONG_PASSWORD})
-        lines.append(f"{browser.cookie_header()}; {made_up}\t{body}\n")
     path.write_text("".join(lines))
     return path
 
