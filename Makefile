@@ -30,7 +30,7 @@ create-admin: migrate ## create an administrator (asks for email and password)
 test: install ## run every test, on SQLite and Postgres
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install ## measure speed against the targets (about fifteen minutes); writes bench/results/latest.md
+bench: install ## measure speed against the targets (about twenty minutes); writes bench/results/latest.md
 	$(BIN)/python -m bench
 
 clean: ## remove the virtualenv and build leftovers

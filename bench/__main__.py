@@ -2,7 +2,7 @@
 
     python -m bench          (or: make bench)
 
-Each phase has a fixed duration; the whole run takes about fifteen minutes (both databases).
+Each phase has a fixed duration; the whole run takes about twenty minutes (both databases).
 It exits non-zero only when it could not run; missed targets are reported as such.
 """
 from __future__ import annotations
