@@ -41,6 +41,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import Enum
 
+from .per_key import PerKey
+
 # The longest a stranger's check waits for its turn, and a stranger's post for its place in
 # the line: then it is turned away, so neither ever holds more than this much hashing. It
 # waits rather than being answered at once because a flood answered at once comes straight
@@ -259,11 +261,8 @@ class Line:
     def __init__(self, admission: Admission, places: int) -> None:
         self._admission = admission
         self._places = asyncio.Semaphore(places)
-        self._share = max(1, int(places * ADDRESS_SHARE))
-        self._shares: dict[str, asyncio.Semaphore] = {}
-        self._posts: dict[str, int] = {}  # of each network, holding or waiting for a place
-        self._browsers: dict[str, asyncio.Lock] = {}
-        self._browser_posts: dict[str, int] = {}  # of each known browser, in or waiting
+        self._shares = PerKey(max(1, int(places * ADDRESS_SHARE)))  # by network
+        self._browsers = PerKey(1)
 
     async def enter(self, network: str) -> None:
         """Wait for a place for a post from ``network``; raises ``HashingBusy``."""
@@ -272,48 +271,29 @@ class Line:
         # Each waits its own while, so that a flood's turn-aways do not all fall due, and come
         # back, at one moment: answered together they stall the event loop for everyone.
         deadline = time.monotonic() + STRANGER_WAIT_SECONDS * random.uniform(0.75, 1.0)
-        self._posts[network] = self._posts.get(network, 0) + 1
-        share = self._shares.setdefault(network, asyncio.Semaphore(self._share))
         try:
-            await asyncio.wait_for(share.acquire(), deadline - time.monotonic())
-        except BaseException as error:
-            self._forget(network)
-            raise HashingBusy() if isinstance(error, asyncio.TimeoutError) else error from None
+            await self._shares.acquire(network, deadline - time.monotonic())
+        except asyncio.TimeoutError:
+            raise HashingBusy() from None
         try:
             await asyncio.wait_for(self._places.acquire(), max(0.0, deadline - time.monotonic()))
         except BaseException as error:
-            share.release()
-            self._forget(network)
+            self._shares.release(network)
             raise HashingBusy() if isinstance(error, asyncio.TimeoutError) else error from None
 
     def leave(self, network: str) -> None:
         self._places.release()
-        self._shares[network].release()
-        self._forget(network)
+        self._shares.release(network)
 
     async def enter_known(self, browser: str) -> None:
         """Wait for ``browser``'s previous post to end; raises ``HashingBusy``."""
-        self._browser_posts[browser] = self._browser_posts.get(browser, 0) + 1
-        turn = self._browsers.setdefault(browser, asyncio.Lock())
         try:
-            await asyncio.wait_for(turn.acquire(), KNOWN_BROWSER_WAIT_SECONDS)
-        except BaseException as error:
-            self._forget_browser(browser)
-            raise HashingBusy() if isinstance(error, asyncio.TimeoutError) else error from None
+            await self._browsers.acquire(browser, KNOWN_BROWSER_WAIT_SECONDS)
+        except asyncio.TimeoutError:
+            raise HashingBusy() from None
 
     def leave_known(self, browser: str) -> None:
-        self._browsers[browser].release()
-        self._forget_browser(browser)
-
-    def _forget_browser(self, browser: str) -> None:
-        self._browser_posts[browser] -= 1
-        if not self._browser_posts[browser]:
-            del self._browser_posts[browser], self._browsers[browser]
-
-    def _forget(self, network: str) -> None:
-        self._posts[network] -= 1
-        if not self._posts[network]:
-            del self._posts[network], self._shares[network]
+        self._browsers.release(browser)
 
 
 def _lower_priority(niceness: int) -> None:

@@ -42,6 +42,7 @@ from ..repository.throttle import (
     select_recent_throttle_events_of_keys,
     settle_throttle_hold,
 )
+from .per_key import PerKey
 from .sessions import Clock
 
 # How long events are kept: the longest any rule looks back.
@@ -316,24 +317,16 @@ class Gate:
     read the same count."""
 
     def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._users: dict[str, int] = {}
+        self._keys = PerKey(1)
 
     @asynccontextmanager
     async def holding(self, keys: list[str]) -> AsyncIterator[None]:
         ordered = sorted(set(keys))  # one order for everyone: no two attempts wait on each other
         async with AsyncExitStack() as stack:
             for key in ordered:
-                stack.push_async_callback(self._release_use, key)
-                self._users[key] = self._users.get(key, 0) + 1
-                lock = self._locks.setdefault(key, asyncio.Lock())
-                await stack.enter_async_context(lock)
+                await self._keys.acquire(key)
+                stack.callback(self._keys.release, key)
             yield
-
-    async def _release_use(self, key: str) -> None:
-        self._users[key] -= 1
-        if not self._users[key]:  # nobody holds or awaits it: forget it
-            del self._users[key], self._locks[key]
 
 
 def _no_room(rule: Rule, events: list[ThrottleEvent], now: datetime) -> bool:
