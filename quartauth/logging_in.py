@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from quart import Response, current_app, request
+from quart import Response, current_app, g, request
 
 from .app_objects import app_objects
 from .repository.users import User
@@ -50,8 +50,11 @@ async def start_session(user: User, *, remember: bool) -> None:
 
 
 def device_cookie() -> DeviceCookie | None:
-    """The request's device cookie, when this site signed it."""
-    return app_objects().device_cookies.read(request.cookies.get(current_app.config["DEVICE_COOKIE_NAME"]))
+    """The request's device cookie, when this site signed it; checked once a request (the
+    login line and the sign-in flow both ask)."""
+    if "device_cookie" not in g:
+        g.device_cookie = app_objects().device_cookies.read(request.cookies.get(current_app.config["DEVICE_COOKIE_NAME"]))
+    return g.device_cookie
 
 
 def give_device_cookie(response: Response, user: User) -> None:
