@@ -119,26 +119,23 @@ class Admission:
     @asynccontextmanager
     async def turn(self, known: KnownBrowser | None = None) -> AsyncIterator[Executor]:
         """A turn at a hash thread: the executor to check on. Raises ``HashingBusy``."""
-        stranger = known is None or known.browser in self._browsers_at_front
-        if stranger:
+        # A browser with a check at the front already waits as a stranger does.
+        front = known if known is not None and known.browser not in self._browsers_at_front else None
+        if front is None:
             thread = await self._stranger_turn()
         else:
-            assert known is not None
-            self._browsers_at_front.add(known.browser)
+            self._browsers_at_front.add(front.browser)
             try:
-                thread = await self._front_turn(known.network)
+                thread = await self._front_turn(front.network)
             except BaseException:
-                self._browsers_at_front.discard(known.browser)
+                self._browsers_at_front.discard(front.browser)
                 raise
         try:
             yield self._executors[thread]
         finally:
-            if stranger:
-                self._end(thread, stranger=True)
-            else:
-                assert known is not None
-                self._browsers_at_front.discard(known.browser)
-                self._end(thread, stranger=False, network=known.network)
+            if front is not None:
+                self._browsers_at_front.discard(front.browser)
+            self._end(thread, front.network if front else None)
 
     async def _front_turn(self, network: str) -> _Thread:
         if not self._front_thread_busy and not self._crowded(network):
@@ -146,7 +143,7 @@ class Admission:
         if not self._front and self._pool_busy < self.threads:
             return self._start_at_front(network, _Thread.POOL)
         waiters = self._front.setdefault(network, deque())
-        return await self._wait(waiters, KNOWN_BROWSER_WAIT_SECONDS, stranger=False, network=network)
+        return await self._wait(waiters, KNOWN_BROWSER_WAIT_SECONDS, network)
 
     def _crowded(self, network: str) -> bool:
         """A network with a check running, or more than one waiting at the front: many
@@ -169,25 +166,24 @@ class Admission:
     async def _stranger_turn(self) -> _Thread:
         if not self._front and not self._strangers and self._stranger_may_start():
             return self._start_stranger()
-        return await self._wait(self._strangers, STRANGER_WAIT_SECONDS, stranger=True)
+        return await self._wait(self._strangers, STRANGER_WAIT_SECONDS, None)
 
-    async def _wait(
-        self, waiters: deque[asyncio.Future[_Thread]], patience: float, *, stranger: bool, network: str = ""
-    ) -> _Thread:
+    async def _wait(self, waiters: deque[asyncio.Future[_Thread]], patience: float, network: str | None) -> _Thread:
+        """Wait in ``waiters`` (the front's of ``network``, or the strangers' for None)."""
         waiter: asyncio.Future[_Thread] = asyncio.get_running_loop().create_future()
         waiters.append(waiter)
         try:
             await asyncio.wait([waiter], timeout=patience)
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():
-                self._end(waiter.result(), stranger=stranger, network=network)  # handed a turn just as it gave up: pass it on
+                self._end(waiter.result(), network)  # handed a turn just as it gave up: pass it on
             raise
         finally:
             if not waiter.done():
                 waiter.cancel()
             if waiter in waiters:
                 waiters.remove(waiter)
-            if not stranger and self._front.get(network) is waiters and not waiters:
+            if network is not None and self._front.get(network) is waiters and not waiters:
                 del self._front[network]
         if waiter.cancelled():
             raise HashingBusy()
@@ -201,13 +197,14 @@ class Admission:
         self._strangers_busy += 1
         return _Thread.LOW if self.flooded else _Thread.POOL
 
-    def _end(self, thread: _Thread, *, stranger: bool, network: str = "") -> None:
+    def _end(self, thread: _Thread, network: str | None) -> None:
+        """A turn ended: a front turn of ``network``'s, or a stranger's (None)."""
         if thread is _Thread.FRONT:
             self._front_thread_busy = False
         else:
             self._pool_busy -= 1
-            self._strangers_busy -= stranger
-        if not stranger:
+            self._strangers_busy -= network is None
+        if network is not None:
             self._checking[network] -= 1
             if not self._checking[network]:
                 del self._checking[network]
