@@ -15,8 +15,8 @@ from .blueprints import account, admin, auth, core, email, errors
 from .config import load_config
 from .db import connect, migrations
 from .services import browsers
-from .brand import SITE_NAME
 from .services.passwords import PasswordHasher
+from .services.two_step import CODE_HINT
 
 try:
     __version__ = version("quartauth")
@@ -54,7 +54,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     app.register_blueprint(errors.blueprint)
     static_files.init_app(app)
     app.add_template_global(moments.time_element, "when")
-    app.add_template_global(SITE_NAME, "site_name")
+    app.add_template_global(config["SITE_NAME"], "site_name")
+    app.add_template_global(CODE_HINT, "code_hint")
     fastpaths.install(app)
 
     @app.before_serving

@@ -20,6 +20,8 @@ from .services.passwords import PasswordHasher
 from .services.sessions import Clock, Lifetimes, SessionLookup, utc_now
 from .services.sign_in_flow import SignInFlow
 from .services.throttle import Rules, Throttle
+from .services.two_step import TwoStep
+from .services.two_step_codes import KeyBox
 
 log = logging.getLogger("quartauth")
 _KEY = "quartauth"
@@ -37,6 +39,7 @@ class AppObjects:
     breached_passwords: BreachedPasswords | None  # None when the check is off
     mailer: Mailer
     delivery: DeliveryTask | None  # None under test without ``SMTP_URL``
+    two_step: TwoStep
     sign_in_flow: SignInFlow
 
     @property
@@ -61,7 +64,13 @@ def install(app: Quart, database: Database, password_hasher: PasswordHasher) -> 
     delivery = DeliveryTask(database, transport, config["MAIL_FROM"], clock) if transport else None
     throttle = Throttle(database, clock, _rules(config))
     device_cookies = DeviceCookies(config["SECRET_KEY"])
-    mailer = Mailer(public_url=config["LINK_URL"], notices=notices_on(config), queued=delivery.wake if delivery else lambda: None)
+    mailer = Mailer(
+        public_url=config["LINK_URL"],
+        notices=notices_on(config),
+        queued=delivery.wake if delivery else lambda: None,
+        site_name=config["SITE_NAME"],
+    )
+    two_step = TwoStep(database, KeyBox(config["SECRET_KEY"]), mailer, issuer=config["SITE_NAME"])
     objects = AppObjects(
         database=database,
         password_hasher=password_hasher,
@@ -73,7 +82,8 @@ def install(app: Quart, database: Database, password_hasher: PasswordHasher) -> 
         breached_passwords=BreachedPasswords(config["PWNED_PASSWORDS_URL"]) if config["BREACHED_PASSWORD_CHECK"] else None,
         mailer=mailer,
         delivery=delivery,
-        sign_in_flow=SignInFlow(database, password_hasher, throttle, device_cookies, mailer, clock),
+        two_step=two_step,
+        sign_in_flow=SignInFlow(database, password_hasher, throttle, device_cookies, mailer, two_step, clock),
     )
     app.extensions[_KEY] = objects
     return objects

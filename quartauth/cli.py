@@ -15,11 +15,14 @@ from . import __version__, logs, moments, serving, site
 from .app_objects import mail_transport
 from .config import SERVED_URL_VARIABLE, ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from .services import admin, delivery, password_policy, security_log, sessions, sign_ups, throttle, tokens, users
+from .services import admin, delivery, password_policy, security_log, sessions, sign_in_flow, sign_ups, throttle, tokens, two_step, users
 from .services.emails import InvalidEmail, normalize_email
 from .repository.users import User
 from .services.breaches import BreachedPasswords
+from .services.mail import Mailer, notices_on
 from .services.passwords import PasswordHasher
+from .services.two_step import TwoStep
+from .services.two_step_codes import KeyBox
 
 
 @click.group()
@@ -39,8 +42,8 @@ def migrate(status: bool) -> None:
 def prune() -> None:
     """Delete ended sessions (past their latest end or idle too long), the counts of failed
     logins and sign-ups that no limit looks at any more, security log events older than
-    AUDIT_RETENTION_DAYS, expired mailed links, and mail delivered more than
-    OUTBOX_RETENTION_DAYS ago.
+    AUDIT_RETENTION_DAYS, expired mailed links, sign-ins whose second step never came,
+    expired trusted browsers, and mail delivered more than OUTBOX_RETENTION_DAYS ago.
 
     Sign-ins sweep their own user's ended sessions already; this is for a timer that wants
     the tables tidy, for example daily.
@@ -58,6 +61,10 @@ def prune() -> None:
         click.echo(f"Deleted {_counted(expired, 'security log event')} older than {retention.days} days.")
         links = await tokens.prune(database, now) + await sign_ups.prune(database, now)
         click.echo(f"Deleted {_counted(links, 'expired link')}.")
+        unfinished = await sign_in_flow.prune(database, now)
+        click.echo(f"Deleted {_counted(unfinished, 'sign-in')} that never had its second step.")
+        trust = await two_step.prune(database, now)
+        click.echo(f"Deleted {_counted(trust, 'expired trusted browser')}.")
         kept = timedelta(days=config["OUTBOX_RETENTION_DAYS"])
         sent = await delivery.prune(database, now, kept)
         click.echo(f"Deleted {_counted(sent, 'message')} delivered more than {kept.days} days ago.")
@@ -134,7 +141,7 @@ def create_admin(email: str | None) -> None:
         _fail(password_policy.MISMATCH_MESSAGE)
     config = load_config()
     breaches = BreachedPasswords(config["PWNED_PASSWORDS_URL"]) if config["BREACHED_PASSWORD_CHECK"] else None
-    problem = asyncio.run(password_policy.new_password_problem(password, email=normalized, breaches=breaches))
+    problem = asyncio.run(password_policy.new_password_problem(password, email=normalized, breaches=breaches, site_name=config["SITE_NAME"]))
     if problem:
         _fail(problem)
 
@@ -154,7 +161,8 @@ def create_admin(email: str | None) -> None:
 
 @main.group("users")
 def users_group() -> None:
-    """List users, and disable, enable, promote or demote one: for when no admin can sign in."""
+    """List users, and disable, enable, promote, demote one or reset their two-step sign-in:
+    for when no admin can sign in."""
 
 
 @users_group.command("list")
@@ -252,6 +260,24 @@ _user_command(
     lambda database, user: admin.remove_admin(database, user.id, by=None),
     lambda user: None if user.is_admin else "is not an admin",
 )
+_user_command(
+    "reset-two-step",
+    "Turn off a user's two-step sign-in, with its recovery codes and trusted browsers (the user is told by mail)",
+    "had two-step sign-in reset: it logs in with its password alone until it is set up again",
+    lambda database, user: _reset_two_step(database, user),
+    lambda user: None if user.has_two_step else "does not have two-step sign-in on",
+)
+
+
+async def _reset_two_step(database: Database, user: User) -> None:
+    config, now = load_config(), sessions.utc_now()
+    mailer = Mailer(public_url=config["LINK_URL"], notices=notices_on(config), site_name=config["SITE_NAME"])
+    keys = TwoStep(database, KeyBox(config["SECRET_KEY"]), mailer, issuer=config["SITE_NAME"])
+    await admin.reset_two_step(database, keys, user.id, now)
+    await security_log.record(
+        database, security_log.Event.TWO_STEP_RESET, now=now, where=security_log.Where(browser="the quartauth command"),
+        user_id=user.id, email=user.email, detail={"by": "quartauth users reset-two-step"},
+    )
 
 
 class _Answers:

@@ -21,9 +21,11 @@
 | BREACHED_PASSWORD_CHECK    | false: ask Pwned Passwords (k-anonymity) whether a new password was breached |
 | PWNED_PASSWORDS_URL        | https://api.pwnedpasswords.com/range/ |
 | SMTP_URL           | none: each mail is written to instance/outbox/*.eml (under test: kept in the outbox) |
-| MAIL_FROM          | quartauth <no-reply@PUBLIC_URL's host>          |
+| SITE_NAME          | quartauth: in mail, on pages, in authenticator apps |
+| MAIL_FROM          | SITE_NAME <no-reply@PUBLIC_URL's host>          |
 | OUTBOX_RETENTION_DAYS | 30: how long delivered mail is kept (quartauth prune) |
 | REQUIRE_VERIFIED_EMAIL | false: true keeps unverified accounts out of signed-in pages |
+| TWO_STEP_REQUIRED  | admins in production, none otherwise (or everyone): who must set up two-step sign-in |
 | SIGN_UP_REVEALS_ACCOUNTS | true: "Email already registered"; false: every sign-up answered alike, by a link |
 | NOTIFY_PASSWORD_CHANGED, NOTIFY_PASSWORD_RESET, NOTIFY_EMAIL_CHANGED, NOTIFY_ACCOUNT_DELETED, NOTIFY_NEW_SIGN_IN | true: each security notice by mail |
 | BCRYPT_ROUNDS      | 12                                             |
@@ -45,11 +47,13 @@ from urllib.parse import urlsplit
 from dotenv import find_dotenv, load_dotenv
 
 from . import secret_keys
-from .brand import SITE_NAME
+from .brand import DEFAULT_SITE_NAME
 from .services.mail import NOTICE_SETTINGS
 from .private_files import private_folder, write_private_file
 
 ENVIRONMENTS = ("development", "testing", "production")
+TWO_STEP_REQUIRED = ("none", "admins", "everyone")
+MAX_SITE_NAME = 60
 DEFAULT_INSTANCE_FOLDER = "instance"
 # Where links in mail point when PUBLIC_URL is not set: where `quartauth serve` listens (it
 # says so in this variable for its workers), else where `make run` listens.
@@ -117,6 +121,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     # Under the working directory, never inside the installed package.
     instance_path = Path(setting("INSTANCE_PATH") or DEFAULT_INSTANCE_FOLDER).absolute()
     public_url = _public_url(environment, setting("PUBLIC_URL"))
+    site_name = _site_name(setting("SITE_NAME"))
     config.update(
         QUARTAUTH_ENV=environment,
         INSTANCE_PATH=instance_path,
@@ -139,7 +144,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
                          "LOGINS_PER_ADDRESS", "LOGINS_PER_ACCOUNT", "SIGN_UPS_PER_ADDRESS")
         },
         SMTP_URL=_smtp_url(setting("SMTP_URL")),
-        MAIL_FROM=_mail_from(setting("MAIL_FROM"), public_url),
+        SITE_NAME=site_name,
+        MAIL_FROM=_mail_from(setting("MAIL_FROM"), public_url, site_name),
+        TWO_STEP_REQUIRED=_two_step_required(environment, setting("TWO_STEP_REQUIRED")),
         OUTBOX_RETENTION_DAYS=_integer("OUTBOX_RETENTION_DAYS", setting("OUTBOX_RETENTION_DAYS"), 1, 100 * 365),
         REQUIRE_VERIFIED_EMAIL=_boolean("REQUIRE_VERIFIED_EMAIL", setting("REQUIRE_VERIFIED_EMAIL")),
         SIGN_UP_REVEALS_ACCOUNTS=_boolean("SIGN_UP_REVEALS_ACCOUNTS", setting("SIGN_UP_REVEALS_ACCOUNTS")),
@@ -172,6 +179,8 @@ def _cookie_settings(config: Mapping[str, Any]) -> dict[str, Any]:
         "QUART_AUTH_DURATION": int(config["REMEMBER_LIFETIME"].total_seconds()),
         # Proof that this browser logged in to an account before (services/devices.py).
         "DEVICE_COOKIE_NAME": cookie_name("quartauth_device", production=secure),
+        # Binds a pending sign-in (password right, second step due) to its browser.
+        "SECOND_STEP_COOKIE_NAME": cookie_name("quartauth_second_step", production=secure),
         # Quart's own session cookie carries only the CSRF seed.
         "SESSION_COOKIE_NAME": cookie_name("quartauth_csrf", production=secure),
         "SESSION_COOKIE_PATH": "/",
@@ -203,10 +212,28 @@ def _check_secret_key(key: str) -> None:
         raise ConfigError(problem)
 
 
-def _mail_from(configured: str | None, public_url: str | None) -> str:
+def _mail_from(configured: str | None, public_url: str | None, site_name: str) -> str:
     """The sender, always with the site's name shown: a bare address gets it added."""
     address = (configured or "").strip() or f"no-reply@{urlsplit(public_url or DEVELOPMENT_URL).hostname}"
-    return address if "<" in address else f"{SITE_NAME} <{address}>"
+    return address if "<" in address else f"{site_name} <{address}>"
+
+
+def _site_name(configured: str | None) -> str:
+    name = " ".join(str(configured or "").split())
+    if not name:
+        return DEFAULT_SITE_NAME
+    if len(name) > MAX_SITE_NAME or not name.isprintable() or "<" in name or ">" in name:
+        raise ConfigError(f"SITE_NAME must be a short name of at most {MAX_SITE_NAME} characters, without < or >.")
+    return name
+
+
+def _two_step_required(environment: str, configured: str | None) -> str:
+    """Who must sign in in two steps: by default admins in production, and nobody in
+    development (where the tutorial's create-admin, then "Welcome", stays as it is)."""
+    required = str(configured or ("admins" if environment == "production" else "none")).strip().lower()
+    if required not in TWO_STEP_REQUIRED:
+        raise ConfigError(f"TWO_STEP_REQUIRED must be one of {', '.join(TWO_STEP_REQUIRED)}, not {configured!r}.")
+    return required
 
 
 def _smtp_url(configured: str | None) -> str | None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from quart import request
+from quart import current_app, request
 from quart_wtf import QuartForm
-from wtforms import EmailField, Field, HiddenField, PasswordField, ValidationError
-from wtforms.validators import EqualTo, InputRequired, StopValidation
+from wtforms import EmailField, Field, HiddenField, PasswordField, StringField, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Length, StopValidation
 
 from .app_objects import app_objects
 from .services import password_policy
 from .services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 from .services.emails import InvalidEmail, normalize_email
+from .services.two_step import CODE_MISSING_MESSAGE, LONGEST_CODE
 
 
 class Form(QuartForm):
@@ -70,7 +71,9 @@ async def new_password_problem(field: PasswordField, *, email: str) -> None:
     ``async_validators_`` method calls it); a field already in error is not estimated."""
     if field.errors or not field.data:
         return
-    problem = await password_policy.new_password_problem(field.data, email=email, breaches=app_objects().breached_passwords)
+    problem = await password_policy.new_password_problem(
+        field.data, email=email, breaches=app_objects().breached_passwords, site_name=current_app.config["SITE_NAME"]
+    )
     if problem:
         raise ValidationError(problem)
 
@@ -120,9 +123,22 @@ def repeat_password_field(of: str) -> PasswordField:
     )
 
 
+def code_field(*, required: bool = True, id: str | None = None, missing: str = CODE_MISSING_MESSAGE) -> StringField:
+    """A second step: a code from the authenticator app, or a recovery code (``required``:
+    not where only an account with two-step sign-in on is asked for one)."""
+    validators = [InputRequired(missing)] if required else []
+    return StringField(
+        "Code",
+        id=id,
+        validators=[*validators, Length(max=LONGEST_CODE, message="That code is not right.")],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false", "maxlength": LONGEST_CODE},
+    )
+
+
 class ConfirmPasswordForm(Form):
-    """Confirm it's you: the password again, before something that matters (any blueprint's
-    guarded action may answer with it)."""
+    """Confirm it's you: the password again, and a code with two-step sign-in on, before
+    something that matters (any blueprint's guarded action may answer with it)."""
 
     password = current_password_field()
+    code = code_field(required=False)
     next = HiddenField()

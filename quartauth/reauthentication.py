@@ -1,4 +1,5 @@
-"""Confirm it's you: what matters most needs the password entered lately in the session.
+"""Confirm it's you: what matters most needs the password entered lately in the session
+(and, with two-step sign-in on, a code with it: full re-authentication).
 
 A guarded action whose session has not seen the password within ``REAUTH_MINUTES``
 (signing in counts) answers with the "Confirm it's you" page instead. Its form posts back
@@ -16,14 +17,17 @@ from typing import Concatenate, ParamSpec
 
 from quart import request
 from quart.typing import ResponseReturnValue
+from wtforms import Field
 
 from .app_objects import app_objects
 from .fastpaths.rendering import render
 from .forms import ConfirmPasswordForm
-from .logging_in import check_password
+from .logging_in import check_code, check_password
 from .services import sessions
 from .services.sessions import SignedIn
 from .services.sign_in_flow import Result
+from .services.two_step import CODE_MESSAGES, CODE_MISSING_MESSAGE
+from .services.two_step_codes import Check
 
 P = ParamSpec("P")
 WRONG_PASSWORD_MESSAGE = "That is not your password."
@@ -63,13 +67,38 @@ async def password_is_theirs(signed_in: SignedIn, password: str, *, page: str) -
     return outcome.result is Result.SIGNED_IN and outcome.user is not None and outcome.user.id == signed_in.user.id
 
 
+async def second_step_problem(signed_in: SignedIn, code: str | None, *, page: str) -> str | None:
+    """With two-step sign-in on, why ``code`` does not confirm that it is them, or None; a
+    wrong code counts as a failed login, as a wrong password does."""
+    if not signed_in.user.has_two_step:
+        return None
+    if not (code or "").strip():
+        return CODE_MISSING_MESSAGE
+    checked = await check_code(signed_in.user, code or "", page=page)
+    return None if checked.result is Check.ACCEPTED else CODE_MESSAGES[checked.result]
+
+
+async def is_them(
+    signed_in: SignedIn, password: Field, code: Field, *, page: str, wrong_password: str = WRONG_PASSWORD_MESSAGE
+) -> bool:
+    """Whether the fields hold the person's password and, with two-step sign-in on, a right
+    code; if not, the reason is on the field at fault (the code is not tried after a wrong
+    password)."""
+    if not await password_is_theirs(signed_in, password.data, page=page):
+        password.errors.append(wrong_password)
+        return False
+    if (problem := await second_step_problem(signed_in, code.data, page=page)) is not None:
+        code.errors.append(problem)
+        return False
+    return True
+
+
 async def confirm(form: ConfirmPasswordForm, signed_in: SignedIn) -> SignedIn | None:
-    """The sign-in, reauthenticated, when the form holds the person's password; else None,
-    with the reason on the form."""
+    """The sign-in, reauthenticated, when the form holds the person's password (and code);
+    else None, with the reason on the form."""
     if not await form.validate_on_submit():
         return None
-    if not await password_is_theirs(signed_in, form.password.data, page="confirm it's you"):
-        form.password.errors.append(WRONG_PASSWORD_MESSAGE)
+    if not await is_them(signed_in, form.password, form.code, page="confirm it's you"):
         return None
     return await sessions.note_reauthentication(app_objects().database, signed_in, app_objects().now())
 

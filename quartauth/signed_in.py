@@ -16,6 +16,7 @@ from quart_auth import Action, AuthUser, QuartAuth, Unauthorized, current_user, 
 
 from . import csrf
 from .app_objects import app_objects
+from .repository.users import User
 from .services.sessions import SignedIn
 
 P = ParamSpec("P")
@@ -28,8 +29,17 @@ _SIGNED_IN = "quartauth_signed_in"
 OPEN_TO_UNVERIFIED = frozenset({"auth.confirm_logout", "auth.logout", "email.resend_page", "email.resend_verification"})
 
 
+# What someone who must set up two-step sign-in (TWO_STEP_REQUIRED) and has not may still do:
+# set it up (after Confirm it's you), and log out.
+OPEN_WITHOUT_TWO_STEP = frozenset({"auth.confirm_logout", "auth.logout", "auth.confirm", "account.two_step"})
+
+
 class EmailNotVerified(Exception):
     """REQUIRE_VERIFIED_EMAIL is on, and the signed-in person has not confirmed the address."""
+
+
+class TwoStepNotSetUp(Exception):
+    """TWO_STEP_REQUIRED covers the signed-in person, who has not set up two-step sign-in."""
 
 
 class SessionCookie(AuthUser):
@@ -63,9 +73,21 @@ def signed_in_required(view: Callable[Concatenate[SignedIn, P], Awaitable[R]]) -
             and request.endpoint not in OPEN_TO_UNVERIFIED
         ):
             raise EmailNotVerified()
+        if must_set_up_two_step(signed_in) and request.endpoint not in OPEN_WITHOUT_TWO_STEP:
+            raise TwoStepNotSetUp()
         return await view(signed_in, *args, **kwargs)
 
     return guarded
+
+
+def must_set_up_two_step(signed_in: SignedIn) -> bool:
+    return not signed_in.user.has_two_step and two_step_required_of(signed_in.user)
+
+
+def two_step_required_of(user: User) -> bool:
+    """Whether TWO_STEP_REQUIRED covers ``user``."""
+    required = current_app.config["TWO_STEP_REQUIRED"]
+    return required == "everyone" or (required == "admins" and user.is_admin)
 
 
 def set_session_cookie(signed_in: SignedIn, *, remember: bool) -> None:

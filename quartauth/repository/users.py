@@ -15,6 +15,9 @@ class User:
     created_at: datetime
     disabled_at: datetime | None = None  # an admin disabled the user: no sign-in, no session
     email_verified_at: datetime | None = None  # when a link mailed to the address was opened
+    two_step_key: str | None = None  # sealed (``two_step_codes.KeyBox``); set from when setting it up starts
+    two_step_on_since: datetime | None = None
+    two_step_last_step: int | None = None  # the last time step whose code was accepted
 
     @classmethod
     def from_row(cls, row: Row) -> User:
@@ -26,6 +29,9 @@ class User:
             created_at=row["created_at"],
             disabled_at=row["disabled_at"],
             email_verified_at=row["email_verified_at"],
+            two_step_key=row["two_step_key"],
+            two_step_on_since=row["two_step_on_since"],
+            two_step_last_step=row["two_step_last_step"],
         )
 
     @property
@@ -36,7 +42,11 @@ class User:
     def is_disabled(self) -> bool:
         return self.disabled_at is not None
 
-    def __repr__(self) -> str:  # keeps the hash out of logs and tracebacks
+    @property
+    def has_two_step(self) -> bool:
+        return self.two_step_on_since is not None
+
+    def __repr__(self) -> str:  # keeps the hash and the key out of logs and tracebacks
         return f"User(id={self.id}, email={self.email!r}, is_admin={self.is_admin}, disabled={self.is_disabled})"
 
 
@@ -54,6 +64,7 @@ class UserSummary:
     last_sign_in_address: str | None
     live_sessions: int
     email_verified_at: datetime | None = None
+    two_step_on_since: datetime | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> UserSummary:
@@ -68,11 +79,16 @@ class UserSummary:
             last_sign_in_address=row["last_sign_in_address"],
             live_sessions=int(row["live_sessions"]),
             email_verified_at=row["email_verified_at"],
+            two_step_on_since=row["two_step_on_since"],
         )
 
     @property
     def is_disabled(self) -> bool:
         return self.disabled_at is not None
+
+    @property
+    def has_two_step(self) -> bool:
+        return self.two_step_on_since is not None
 
 
 async def insert_user(
@@ -175,3 +191,23 @@ async def select_user_summaries_from_email(
 async def select_user_summary_by_id(db: Executor, user_id: int, now: datetime) -> UserSummary | None:
     row = await db.fetch_one("users/select_user_summary_by_id", id=user_id, now=now)
     return UserSummary.from_row(row) if row else None
+
+
+async def update_user_two_step_key(db: Executor, user_id: int, sealed_key: str) -> int:
+    """Only while two-step sign-in is off; answers how many rows changed (0 or 1)."""
+    return await db.execute("users/update_user_two_step_key", id=user_id, two_step_key=sealed_key)
+
+
+async def turn_user_two_step_on(db: Executor, user_id: int, sealed_key: str, step: int, on_since: datetime) -> bool:
+    """Whether this call turned it on (with ``sealed_key`` still the account's)."""
+    changed = await db.execute("users/turn_user_two_step_on", id=user_id, two_step_key=sealed_key, step=step, on_since=on_since)
+    return changed == 1
+
+
+async def turn_user_two_step_off(db: Executor, user_id: int) -> int:
+    return await db.execute("users/turn_user_two_step_off", id=user_id)
+
+
+async def accept_user_two_step_step(db: Executor, user_id: int, step: int) -> bool:
+    """Whether ``step`` was later than the last one accepted, and is now the last."""
+    return await db.execute("users/accept_user_two_step_step", id=user_id, step=step) == 1

@@ -26,6 +26,7 @@ from ..repository.users import (
 )
 from . import paging, tokens
 from .emails import MAX_LENGTH as EMAIL_MAX_LENGTH
+from .two_step import TwoStep
 
 PAGE_SIZE = 50
 LAST_ADMIN_MESSAGE = "That is the last admin who can sign in: make another admin first."
@@ -169,6 +170,18 @@ async def end_sessions(db: Database, user_id: int) -> User:
         user = await _existing(connection, user_id)
         await delete_sessions_of_user(connection, user.id)
         await tokens.end_every_link(connection, user.id)
+    return user
+
+
+async def reset_two_step(db: Database, two_step: TwoStep, user_id: int, now: datetime) -> User:
+    """Turn the user's two-step sign-in off (they lost their phone and their recovery codes),
+    with its recovery codes and trusted browsers; they are told by mail."""
+    user = await select_user_by_id(db, user_id)
+    if user is None:
+        raise UnknownUser(f"No user has the id {user_id}.")
+    if not user.has_two_step:
+        raise Refused(f"{user.email} does not have two-step sign-in on: there is nothing to reset.")
+    await two_step.turn_off(user, now, by_admin=True)
     return user
 
 

@@ -22,6 +22,7 @@ from ..repository.users import (
     update_user_password_hash,
 )
 from . import tokens
+from .two_step import end_trust
 from .mail import Letter, Mailer
 from .passwords import PasswordHasher
 from .tokens import Purpose
@@ -97,6 +98,7 @@ async def reset_password(
         await update_user_password_hash(connection, user.id, password_hash)
         await delete_sessions_of_user(connection, user.id)
         await tokens.end_every_link(connection, user.id)
+        await end_trust(connection, user.id)  # the second step is still due after a reset
         # The link came to the address: that proves it as well as a verify link does.
         if not user.is_verified:
             await update_user_email_verified_at(connection, user.id, now)

@@ -10,8 +10,8 @@ from enum import StrEnum
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..brand import DEFAULT_SITE_NAME
 from ..db import Connection, Database
-from ..brand import SITE_NAME
 from ..repository.outbox import Message, insert_outbox_message
 
 
@@ -31,6 +31,11 @@ class Letter(StrEnum):
     NEW_BROWSER_LOGIN = "new_browser_login"
     FINISH_SIGN_UP = "finish_sign_up"
     SIGN_UP_TAKEN = "sign_up_taken"
+    TWO_STEP_ON = "two_step_on"
+    TWO_STEP_OFF = "two_step_off"
+    TWO_STEP_RESET = "two_step_reset"
+    RECOVERY_CODE_USED = "recovery_code_used"
+    NEW_RECOVERY_CODES = "new_recovery_codes"
 
 
 SUBJECTS = {
@@ -46,8 +51,14 @@ SUBJECTS = {
     Letter.NEW_BROWSER_LOGIN: "New sign-in to your account",
     Letter.FINISH_SIGN_UP: "Finish signing up",
     Letter.SIGN_UP_TAKEN: "Someone tried to sign up with your email address",
+    Letter.TWO_STEP_ON: "Two-step sign-in is on",
+    Letter.TWO_STEP_OFF: "Two-step sign-in is off",
+    Letter.TWO_STEP_RESET: "Your two-step sign-in was reset",
+    Letter.RECOVERY_CODE_USED: "A recovery code was used",
+    Letter.NEW_RECOVERY_CODES: "You have new recovery codes",
 }
-# Security notices, each with the setting that turns it off; the other letters are part of a flow.
+# Security notices, each with the setting that turns it off. The other letters are part of a
+# flow, or tell of a change to two-step sign-in, which nobody should miss.
 NOTICE_SETTINGS = {
     Letter.PASSWORD_CHANGED: "NOTIFY_PASSWORD_CHANGED",
     Letter.PASSWORD_RESET: "NOTIFY_PASSWORD_RESET",
@@ -70,6 +81,7 @@ class Mailer:
 
     public_url: str
     notices: frozenset[Letter] = NOTICES
+    site_name: str = DEFAULT_SITE_NAME
     queued: Callable[[], None] = lambda: None
     _templates: Environment = field(init=False, repr=False)
 
@@ -85,7 +97,7 @@ class Mailer:
         return self.public_url + path
 
     def compose(self, letter: Letter, recipient: str, **context: object) -> Message:
-        context = {"site_name": SITE_NAME, "site_url": self.public_url, "recipient": recipient, **context}
+        context = {"site_name": self.site_name, "site_url": self.public_url, "recipient": recipient, **context}
         return Message(
             recipient=recipient,
             subject=SUBJECTS[letter],

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from zxcvbn import zxcvbn
 
-from ..brand import SITE_NAME
+from ..brand import DEFAULT_SITE_NAME
 
 if TYPE_CHECKING:  # breaches counts passwords as this module does
     from .breaches import BreachedPasswords
@@ -37,11 +37,13 @@ GUESS_WINDOW = 64
 UNREADABLE = "\ufffd"  # what the form decoder leaves for bytes that are not UTF-8
 
 
-async def new_password_problem(password: str, *, email: str, breaches: BreachedPasswords | None) -> str | None:
+async def new_password_problem(
+    password: str, *, email: str, breaches: BreachedPasswords | None, site_name: str = DEFAULT_SITE_NAME
+) -> str | None:
     """What is wrong with ``password`` as a new password for ``email``'s account, in one
     sentence, or None: its shape, how easy it is to guess (estimated in a thread: it costs
     milliseconds), and whether it is breached (when ``breaches`` checks that)."""
-    problem = shape_problem(password) or await asyncio.to_thread(guessing_problem, password, email=email)
+    problem = shape_problem(password) or await asyncio.to_thread(guessing_problem, password, email=email, site_name=site_name)
     if problem is None and breaches is not None:
         problem = await breaches.problem(password)
     return problem
@@ -59,13 +61,13 @@ def shape_problem(password: str, *, chosen: bool = True) -> str | None:
     return None
 
 
-def guessing_problem(password: str, *, email: str = "") -> str | None:
+def guessing_problem(password: str, *, email: str = "", site_name: str = DEFAULT_SITE_NAME) -> str | None:
     """Why ``password`` would be easy to guess for ``email``'s account, or None."""
     text = normalized(password)
     local_part = email.partition("@")[0].lower()
     if email and (email.lower() in text.lower() or _built_from(text.lower(), local_part)):
         return FROM_EMAIL_MESSAGE
-    estimate = zxcvbn(text[:GUESS_WINDOW], user_inputs=[word for word in (email, local_part, SITE_NAME) if word])
+    estimate = zxcvbn(text[:GUESS_WINDOW], user_inputs=[word for word in (email, local_part, site_name) if word])
     if estimate["score"] >= MIN_GUESS_SCORE:
         return None
     warning = estimate["feedback"]["warning"].strip().rstrip(".")

@@ -51,6 +51,13 @@ class Event(StrEnum):
     EMAIL_CHANGE_ASKED = "email_change_asked"
     EMAIL_CHANGE_CANCELLED = "email_change_cancelled"
     EMAIL_CHANGED = "email_changed"
+    TWO_STEP_ON = "two_step_on"
+    TWO_STEP_OFF = "two_step_off"
+    TWO_STEP_RESET = "two_step_reset"  # by an admin
+    SECOND_STEP_FAILED = "second_step_failed"  # a wrong code, or one used already
+    RECOVERY_CODE_USED = "recovery_code_used"
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+    TRUSTED_BROWSERS_FORGOTTEN = "trusted_browsers_forgotten"
 
 # Events that come in runs when someone guesses: the owner's page shows each run as one line.
 FAILURES = (Event.LOGIN_FAILED, Event.LOGIN_REFUSED, Event.PASSWORD_CHECK_FAILED)
@@ -79,6 +86,13 @@ LABELS = {
     Event.EMAIL_CHANGE_ASKED: "Asked to change the email address",
     Event.EMAIL_CHANGE_CANCELLED: "Cancelled a change of the email address",
     Event.EMAIL_CHANGED: "Changed the email address",
+    Event.TWO_STEP_ON: "Turned two-step sign-in on",
+    Event.TWO_STEP_OFF: "Turned two-step sign-in off",
+    Event.TWO_STEP_RESET: "Two-step sign-in reset by an admin",
+    Event.SECOND_STEP_FAILED: "Wrong or used code for two-step sign-in",
+    Event.RECOVERY_CODE_USED: "Used a recovery code",
+    Event.RECOVERY_CODES_RENEWED: "Made new recovery codes",
+    Event.TRUSTED_BROWSERS_FORGOTTEN: "Forgot the trusted browsers",
 }
 
 

@@ -24,23 +24,46 @@ stranger's post waits for a place in the line, else 503) and the CSRF check (400
 The pages where a signed-in person enters their password again (Confirm it's you, change
 password, change email, delete account) go through the same flow with ``Facts.page`` set:
 a wrong password there counts as a failed login, so a stolen session cannot guess it.
-``SECOND_STEP_DUE`` is kept for a password that is right when a second step must follow.
+
+**The second step** (``two_step``): on the login page, a right password of an account with
+two-step sign-in on is ``SECOND_STEP_DUE``, unless the browser is trusted. No session starts
+yet: ``await_second_step`` keeps a *pending sign-in* on the server, bound to the browser by a
+token in a cookie, for five minutes and five wrong codes; ``second_step`` checks a code
+against it, under the same limits as a password (a wrong code counts as a failed login), and
+of the requests that bring a right code, one finishes it. Only then is the login logged and
+the owner told of a new browser. The signed-in pages that ask for the password again ask for
+a code too (``check_code``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import Enum
 
 from ..db import Database
-from ..repository.users import User, select_user_by_email, update_user_password_hash
+from ..repository.pending_sign_ins import (
+    count_wrong_code,
+    delete_pending_sign_in,
+    delete_pending_sign_ins_expired_before,
+    insert_pending_sign_in,
+    select_pending_sign_in,
+    take_pending_sign_in,
+)
+from ..repository.users import User, select_user_by_email, select_user_by_id, update_user_password_hash
 from .. import moments
 from . import security_log
 from .admission import HashingBusy, KnownBrowser
 from .devices import DeviceCookie, DeviceCookies
 from .mail import Letter, Mailer
 from .passwords import PasswordHasher
+from .secret_tokens import hash_token, new_token, plausible
 from .sessions import Clock
 from .throttle import LoginAttempt, Refusal, Throttle, network_of
+from .two_step import Proof, SecondStep, TwoStep
+from .two_step_codes import Check
+
+PENDING_LIFETIME = timedelta(minutes=5)
+MAX_WRONG_CODES = 5
 
 
 @dataclass(frozen=True)
@@ -73,15 +96,47 @@ class Outcome:
     known_browser: bool = False
 
 
+class Step(Enum):
+    SIGNED_IN = "signed in"
+    WRONG = "wrong code"
+    USED = "code used already"
+    TOO_MANY_WRONG = "too many wrong codes: the pending sign-in ended"
+    ENDED = "no pending sign-in: expired, ended, or never begun"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What a second step came to; when ``SIGNED_IN``: whose, and what the login page asked
+    for (``remembered``, ``next_path``), and the recovery codes left if one was used."""
+
+    result: Step
+    user: User | None = None
+    remembered: bool = False
+    next_path: str = ""
+    after_reset: bool = False
+    known_browser: bool = False
+    recovery_codes_left: int | None = None
+    refusal: Refusal | None = None
+
+
 class SignInFlow:
     def __init__(
-        self, db: Database, hasher: PasswordHasher, throttle: Throttle, device_cookies: DeviceCookies, mailer: Mailer, clock: Clock
+        self,
+        db: Database,
+        hasher: PasswordHasher,
+        throttle: Throttle,
+        device_cookies: DeviceCookies,
+        mailer: Mailer,
+        two_step: TwoStep,
+        clock: Clock,
     ) -> None:
         self._db = db
         self._hasher = hasher
         self._throttle = throttle
         self._device_cookies = device_cookies
         self._mailer = mailer
+        self._two_step = two_step
         self._clock = clock
 
     async def check(self, facts: Facts, email: str, password: str) -> Outcome:
@@ -112,8 +167,89 @@ class SignInFlow:
             return Outcome(Result.WRONG)
         assert user is not None
         if facts.page is None:
-            await self._record_login(facts, user, known=known is not None)
+            if user.has_two_step and not (cookie and await self._two_step.is_trusted(user.id, cookie.browser, self._clock())):
+                return Outcome(Result.SECOND_STEP_DUE, user=user, known_browser=known is not None)
+            await self._record_login(facts, user, known=known is not None, second_step="trusted browser" if user.has_two_step else None)
         return Outcome(Result.SIGNED_IN, user=user, known_browser=known is not None)
+
+    # --- the second step -------------------------------------------------------------------
+
+    async def await_second_step(self, user: User, *, remembered: bool, next_path: str, after_reset: bool = False) -> str:
+        """Keep a pending sign-in of ``user``, for five minutes: the token for the browser's
+        cookie, which ``second_step`` is handed."""
+        token, now = new_token(), self._clock()
+        await insert_pending_sign_in(
+            self._db, token_hash=hash_token(token), user_id=user.id, remembered=remembered, next_path=next_path,
+            after_reset=after_reset, created_at=now, expires_at=now + PENDING_LIFETIME,
+        )
+        return token
+
+    async def pending(self, token: str | None) -> bool:
+        """Whether ``token`` is that of a pending sign-in still waiting for its second step."""
+        return bool(token and plausible(token) and await select_pending_sign_in(self._db, hash_token(token), self._clock()))
+
+    async def abandon(self, token: str | None) -> None:
+        """End a pending sign-in (logging out, or logging in again, on its browser)."""
+        if token and plausible(token):
+            await delete_pending_sign_in(self._db, hash_token(token))
+
+    async def second_step(self, facts: Facts, token: str | None, code: str) -> StepOutcome:
+        """The pending sign-in of ``token`` given ``code``, a code from the app or a recovery code."""
+        now = self._clock()
+        token_hash = hash_token(token) if token and plausible(token) else None
+        waiting = await select_pending_sign_in(self._db, token_hash, now) if token_hash else None
+        if token_hash is None or waiting is None:
+            return StepOutcome(Step.ENDED)
+        user = await select_user_by_id(self._db, waiting.user_id)
+        if user is None or user.is_disabled or not user.has_two_step:
+            await delete_pending_sign_in(self._db, token_hash)
+            return StepOutcome(Step.ENDED)
+        known = self._device_cookies.vouches_for(facts.device_cookie, user.id)
+        checked = await self.check_code(facts, user, code)
+        if isinstance(checked, Refusal):
+            return StepOutcome(Step.REFUSED, refusal=checked)
+        if checked.result is not Check.ACCEPTED:
+            wrong_codes = await count_wrong_code(self._db, token_hash, now)
+            if wrong_codes is None:
+                return StepOutcome(Step.ENDED)
+            if wrong_codes >= MAX_WRONG_CODES:
+                await delete_pending_sign_in(self._db, token_hash)
+                return StepOutcome(Step.TOO_MANY_WRONG)
+            return StepOutcome(Step.USED if checked.result is Check.USED else Step.WRONG)
+        if not await take_pending_sign_in(self._db, token_hash, now):
+            return StepOutcome(Step.ENDED)  # finished by another request with another right code
+        if not waiting.after_reset:
+            await self._record_login(facts, user, known=known, second_step=checked.proof.value)
+        return StepOutcome(
+            Step.SIGNED_IN, user=user, remembered=waiting.remembered, next_path=waiting.next_path,
+            after_reset=waiting.after_reset, known_browser=known, recovery_codes_left=checked.recovery_codes_left,
+        )
+
+    async def check_code(self, facts: Facts, user: User, code: str) -> SecondStep | Refusal:
+        """``code`` checked as ``user``'s second step, under the limits of a login: a wrong one
+        counts as a failed login and is on the security log; a used recovery code is too."""
+        cookie = facts.device_cookie if self._device_cookies.vouches_for(facts.device_cookie, user.id) else None
+        attempt = LoginAttempt(facts.client_address, user.email, device=cookie.browser if cookie else None)
+        async with self._throttle.login(attempt) as turn:
+            if (refusal := turn.refusal) is not None:
+                if refusal.first:
+                    await self._record(facts, security_log.Event.LOGIN_REFUSED, email=user.email, user=user)
+                return refusal
+            checked = await self._two_step.check(user, code, self._clock())
+            if checked.result is not Check.ACCEPTED:
+                await self._throttle.failed(turn)
+        if checked.result is not Check.ACCEPTED:
+            reason = "code used already" if checked.result is Check.USED else f"wrong {checked.proof.value}"
+            await self._record(
+                facts, security_log.Event.SECOND_STEP_FAILED, email=user.email, user=user,
+                detail={"reason": reason, "on": facts.page or "login"},
+            )
+        elif checked.proof is Proof.RECOVERY_CODE:
+            await self._record(
+                facts, security_log.Event.RECOVERY_CODE_USED, email=user.email, user=user,
+                detail={"left": checked.recovery_codes_left, "on": facts.page or "login"},
+            )
+        return checked
 
     async def _check(self, user: User | None, password: str, known: KnownBrowser | None) -> str | None:
         """Why the password does not sign ``user`` in (for the security log only), or None."""
@@ -135,8 +271,11 @@ class SignInFlow:
         else:
             await self._record(facts, security_log.Event.PASSWORD_CHECK_FAILED, user=user, email=email, detail={"on": facts.page})
 
-    async def _record_login(self, facts: Facts, user: User, *, known: bool) -> None:
-        await self._record(facts, security_log.Event.LOGIN, user=user, email=user.email, detail={"known_device": known})
+    async def _record_login(self, facts: Facts, user: User, *, known: bool, second_step: str | None = None) -> None:
+        detail: dict[str, object] = {"known_device": known}
+        if second_step is not None:
+            detail["second_step"] = second_step
+        await self._record(facts, security_log.Event.LOGIN, user=user, email=user.email, detail=detail)
         if not known:  # a browser new to the account: tell its owner
             now = self._clock()
             await self._mailer.send(
@@ -161,3 +300,8 @@ class SignInFlow:
             email=user.email if user else email,
             detail=detail,
         )
+
+
+async def prune(db: Database, now: datetime) -> int:
+    """Delete the pending sign-ins that ended unfinished; answer how many."""
+    return await delete_pending_sign_ins_expired_before(db, now)

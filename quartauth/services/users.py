@@ -14,6 +14,7 @@ from .email_flows import send_verification
 from .mail import Letter, Mailer
 from .passwords import PasswordHasher
 from .sessions import SignedIn, renew_token
+from .two_step import end_trust
 
 EMAIL_TAKEN_MESSAGE = "Email already registered"
 LAST_ADMIN_DELETION_MESSAGE = (
@@ -65,13 +66,14 @@ async def change_password(
 
     Every other session ends, since one of them may be whoever made the change necessary;
     the session in use carries on under a new token, which the caller hands to the browser.
-    Every mailed link stops working, and a ``mailer`` tells the address (a security notice).
+    Every mailed link, trusted browser and pending sign-in ends, and a ``mailer`` tells the address (a security notice).
     """
     password_hash = await hasher.hash(new)
     async with db.transaction() as connection:
         await update_user_password_hash(connection, signed_in.user.id, password_hash)
         await delete_other_sessions_of_user(connection, signed_in.user.id, signed_in.session.id)
         await tokens.end_every_link(connection, signed_in.user.id)
+        await end_trust(connection, signed_in.user.id)
         renewed = await renew_token(connection, signed_in, now)
         if mailer is not None:
             await mailer.send(connection, Letter.PASSWORD_CHANGED, signed_in.user.email, now)

@@ -19,6 +19,8 @@ from quartauth.services.mail import Mailer
 from quartauth.services.passwords import PasswordHasher
 from quartauth.services.sign_in_flow import Facts, Result, SignInFlow
 from quartauth.services.throttle import Rules, Throttle
+from quartauth.services.two_step import TwoStep
+from quartauth.services.two_step_codes import KeyBox
 
 from ..helpers import PASSWORD
 
@@ -51,7 +53,9 @@ def hasher():  # type: ignore[no-untyped-def]
 
 
 def flow_of(database, hasher, rules: Rules = Rules()) -> SignInFlow:  # type: ignore[no-untyped-def]
-    return SignInFlow(database, hasher, Throttle(database, lambda: NOW, rules), DeviceCookies(SECRET_KEY), Mailer("http://localhost"), lambda: NOW)
+    mailer = Mailer("http://localhost")
+    two_step = TwoStep(database, KeyBox(SECRET_KEY), mailer, issuer="quartauth")
+    return SignInFlow(database, hasher, Throttle(database, lambda: NOW, rules), DeviceCookies(SECRET_KEY), mailer, two_step, lambda: NOW)
 
 
 def facts(**changes: object) -> Facts:

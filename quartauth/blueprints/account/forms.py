@@ -3,7 +3,7 @@ from __future__ import annotations
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired
 
-from ...forms import Form, NormalizedEmail, current_password_field, new_password_problem, new_password_field, repeat_password_field
+from ...forms import Form, NormalizedEmail, code_field, current_password_field, new_password_problem, new_password_field, repeat_password_field
 from ...services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 
 
@@ -13,14 +13,22 @@ class ChangePasswordForm(Form):
     current_password = current_password_field("Current password")
     new_password = new_password_field("New password")
     confirm = repeat_password_field(of="new_password")
+    code = code_field(required=False)  # asked for with two-step sign-in on, as are the others'
     email = ""
 
     async def async_validators_new_password(self, field: PasswordField) -> None:
         await new_password_problem(field, email=self.email)
 
 
+class TwoStepSetupForm(Form):
+    """The first code from the authenticator app, which turns two-step sign-in on."""
+
+    code = code_field(missing="Enter the 6-digit code your authenticator app shows.")
+
+
 class DeleteAccountForm(Form):
     password = current_password_field()
+    code = code_field(required=False)
 
 
 class ChangeEmailForm(Form):
@@ -31,3 +39,4 @@ class ChangeEmailForm(Form):
     )
     # The account page has two forms that ask for it: this one's label and id are its own.
     current_password = current_password_field("Your password", id="change_email_current_password")
+    code = code_field(required=False, id="change_email_code")

@@ -1,13 +1,13 @@
-"""The signed-in person's own account: who they are, their sessions, their password, and
-deleting it all."""
+"""The signed-in person's own account: who they are, their sessions, their password, their
+two-step sign-in, and deleting it all."""
 from __future__ import annotations
 
-from quart import Blueprint, flash, redirect, url_for
+from quart import Blueprint, flash, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 
 from ...app_objects import app_objects
 from ...fastpaths.rendering import render
-from ...reauthentication import WRONG_PASSWORD_MESSAGE, password_is_theirs, recent_password_required
+from ...reauthentication import is_them, recent_password_required
 from ...request_facts import count_mail_asked, log_event
 from ...services import email_flows, security_log, sessions, users
 from ...services.admin import Refused
@@ -15,8 +15,10 @@ from ...services.security_log import Event
 from ...services.paging import MAX_ID
 from ...services.sessions import SignedIn
 from ...services.tokens import Purpose
-from ...signed_in import set_session_cookie, remove_session_cookie, signed_in_required
-from .forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm
+from ...services.two_step import CODE_MESSAGES, NotSetUp
+from ...services.two_step_codes import Check
+from ...signed_in import TwoStepNotSetUp, remove_session_cookie, set_session_cookie, signed_in_required, two_step_required_of
+from .forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm, TwoStepSetupForm
 
 blueprint = Blueprint("account", __name__, template_folder="templates")
 blueprint.add_app_template_global(security_log.label_of, "event_label")
@@ -39,12 +41,15 @@ async def overview(signed_in: SignedIn) -> ResponseReturnValue:
 async def _overview(
     signed_in: SignedIn, password_form: ChangePasswordForm | None = None, email_form: ChangeEmailForm | None = None
 ) -> ResponseReturnValue:
-    db, now = app_objects().database, app_objects().now()
+    db, now, user = app_objects().database, app_objects().now(), signed_in.user
     live = await sessions.live_sessions(db, signed_in, now)
-    activity = await security_log.recent_activity_of(db, signed_in.user.id)
+    activity = await security_log.recent_activity_of(db, user.id)
+    two_step = app_objects().two_step
     return await render(
         "account/overview.html",
         signed_in=signed_in,
+        recovery_codes_left=await two_step.recovery_codes_left(user.id) if user.has_two_step else 0,
+        trusted_browsers=await two_step.trusted_browsers(user.id, now) if user.has_two_step else 0,
         sessions=live,
         email_change=await email_flows.pending_email_change(db, signed_in.user, now),
         password_form=password_form or await ChangePasswordForm.create_form(),
@@ -79,9 +84,7 @@ async def change_password(signed_in: SignedIn) -> ResponseReturnValue:
     form = await ChangePasswordForm.create_form()
     form.email = signed_in.user.email
     if await form.validate_on_submit():
-        if not await password_is_theirs(signed_in, form.current_password.data, page="change password"):
-            form.current_password.errors.append(WRONG_CURRENT_PASSWORD)
-        else:
+        if await is_them(signed_in, form.current_password, form.code, page="change password", wrong_password=WRONG_CURRENT_PASSWORD):
             objects = app_objects()
             renewed = await users.change_password(
                 objects.database, objects.password_hasher, signed_in, new=form.new_password.data, now=objects.now(), mailer=objects.mailer
@@ -102,9 +105,7 @@ async def change_email(signed_in: SignedIn) -> ResponseReturnValue:
         new_email = form.new_email.data
         if new_email == user.email:
             form.new_email.errors.append("That is your email address already.")
-        elif not await password_is_theirs(signed_in, form.current_password.data, page="change email"):
-            form.current_password.errors.append(WRONG_CURRENT_PASSWORD)
-        else:
+        elif await is_them(signed_in, form.current_password, form.code, page="change email", wrong_password=WRONG_CURRENT_PASSWORD):
             await count_mail_asked(user.email, Purpose.CHANGE_EMAIL)
             await email_flows.ask_email_change(app_objects().database, app_objects().mailer, user, new_email, app_objects().now())
             await log_event(Event.EMAIL_CHANGE_ASKED, user=user)
@@ -131,8 +132,7 @@ async def delete(signed_in: SignedIn) -> ResponseReturnValue:
     """The second step of deleting the account: the password, and a last click."""
     form, refusal = await DeleteAccountForm.create_form(), None
     if await form.validate_on_submit():
-        if not await password_is_theirs(signed_in, form.password.data, page="delete account"):
-            form.password.errors.append(WRONG_PASSWORD_MESSAGE)
+        if not await is_them(signed_in, form.password, form.code, page="delete account"):
             return await render("account/delete.html", form=form, refusal=None)
         try:
             deletion = await users.delete_account(
@@ -147,3 +147,83 @@ async def delete(signed_in: SignedIn) -> ResponseReturnValue:
             await flash("Your account was deleted." if deletion is users.Deletion.DELETED else "This account was deleted already.", "info")
             return redirect(url_for("auth.login"))
     return await render("account/delete.html", form=form, refusal=refusal)
+
+
+# --- two-step sign-in ----------------------------------------------------------------------
+
+
+@blueprint.app_errorhandler(TwoStepNotSetUp)
+async def two_step_required(error: TwoStepNotSetUp) -> ResponseReturnValue:
+    """TWO_STEP_REQUIRED: set it up before anything else (as REQUIRE_VERIFIED_EMAIL asks for
+    the address to be verified)."""
+    await flash("Set up two-step sign-in to continue.", "info")
+    return redirect(url_for("account.two_step"))
+
+
+@blueprint.route("/account/two-step", methods=["GET", "POST"])
+@signed_in_required
+@recent_password_required
+async def two_step(signed_in: SignedIn) -> ResponseReturnValue:
+    """Set up an authenticator app: the key on the page; on when a code from it is right."""
+    user, objects = signed_in.user, app_objects()
+    if user.has_two_step:
+        await flash("Two-step sign-in is on already.", "info")
+        return redirect(url_for("account.overview", _anchor="two-step"))
+    form = await TwoStepSetupForm.create_form()
+    # A post without a code is the Confirm it's you form, answered: the page is what it asked for.
+    if "code" in await request.form and await form.validate_on_submit():
+        try:
+            codes = await objects.two_step.turn_on(user, form.code.data, objects.now())
+        except NotSetUp:
+            await flash("Two-step sign-in is on already.", "info")
+            return redirect(url_for("account.overview", _anchor="two-step"))
+        if codes is not None:
+            await log_event(Event.TWO_STEP_ON, user=user)
+            await flash("Two-step sign-in is on.", "success")
+            return await _recovery_codes_page(codes)
+        form.code.errors.append(CODE_MESSAGES[Check.WRONG])
+    setup = await objects.two_step.setup(user)
+    return await render("account/two_step.html", form=form, setup=setup)
+
+
+@blueprint.post("/account/two-step/recovery-codes")
+@signed_in_required
+@recent_password_required
+async def new_recovery_codes(signed_in: SignedIn) -> ResponseReturnValue:
+    if not signed_in.user.has_two_step:
+        await flash("Two-step sign-in is off: recovery codes come with it.", "info")
+        return redirect(url_for("account.overview", _anchor="two-step"))
+    codes = await app_objects().two_step.new_recovery_codes(signed_in.user, app_objects().now())
+    await log_event(Event.RECOVERY_CODES_RENEWED, user=signed_in.user)
+    await flash("Your new recovery codes replace the old ones.", "success")
+    return await _recovery_codes_page(codes)
+
+
+async def _recovery_codes_page(codes: list[str]) -> ResponseReturnValue:
+    """The codes, this once: the page is not stored (no-store) and never shows them again."""
+    return await render("account/recovery_codes.html", codes=codes, codes_text="\n".join(codes) + "\n")
+
+
+@blueprint.post("/account/two-step/off")
+@signed_in_required
+@recent_password_required
+async def turn_two_step_off(signed_in: SignedIn) -> ResponseReturnValue:
+    user = signed_in.user
+    if not user.has_two_step:
+        await flash("Two-step sign-in is off already.", "info")
+    elif two_step_required_of(user):
+        await flash("Your account must have two-step sign-in: it stays on.", "danger")
+    else:
+        await app_objects().two_step.turn_off(user, app_objects().now())
+        await log_event(Event.TWO_STEP_OFF, user=user)
+        await flash("Two-step sign-in is off.", "success")
+    return redirect(url_for("account.overview", _anchor="two-step"))
+
+
+@blueprint.post("/account/two-step/trusted-browsers/forget")
+@signed_in_required
+async def forget_trusted_browsers(signed_in: SignedIn) -> ResponseReturnValue:
+    forgotten = await app_objects().two_step.forget_trusted_browsers(signed_in.user.id)
+    await log_event(Event.TRUSTED_BROWSERS_FORGOTTEN, user=signed_in.user, detail={"browsers": forgotten})
+    await flash("Your trusted browsers were forgotten: each asks for a code at its next login.", "success")
+    return redirect(url_for("account.overview", _anchor="two-step"))

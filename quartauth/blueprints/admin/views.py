@@ -129,6 +129,11 @@ ACTIONS = {
     "end-sessions": Action(
         lambda db, user_id, by, now: admin.end_sessions(db, user_id), "{email} was logged out everywhere.", Event.LOGGED_OUT_EVERYWHERE
     ),
+    "reset-two-step": Action(
+        lambda db, user_id, by, now: admin.reset_two_step(db, app_objects().two_step, user_id, now),
+        "{email}'s two-step sign-in was reset: it logs in with its password alone until it is set up again.",
+        Event.TWO_STEP_RESET,
+    ),
 }
 
 

@@ -4,6 +4,7 @@ from wtforms import BooleanField, HiddenField, PasswordField
 
 from ...forms import (
     Form,
+    code_field,
     current_password_field,
     email_field,
     new_password_problem,
@@ -26,6 +27,11 @@ class LoginForm(Form):
     password = current_password_field()
     remember = BooleanField("Remember me")
     next = HiddenField()
+
+
+class SecondStepForm(Form):
+    code = code_field()
+    trust = BooleanField("Trust this browser for 30 days")
 
 
 class LogoutForm(Form):

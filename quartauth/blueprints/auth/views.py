@@ -1,4 +1,4 @@
-"""Sign up, log in, log out, and confirm it's you."""
+"""Sign up, log in (and its second step), log out, and confirm it's you."""
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -13,16 +13,28 @@ from ... import reauthentication
 from ...app_objects import app_objects
 from ...fastpaths.rendering import render
 from ...forms import ConfirmPasswordForm
-from ...logging_in import check_password, give_device_cookie, start_session
+from ...logging_in import (
+    await_second_step,
+    check_password,
+    forget_pending_sign_in,
+    give_device_cookie,
+    pending_sign_in_token,
+    second_step as check_second_step,
+    start_session,
+    trust_this_browser,
+)
 from ...request_facts import log_event, request_browser
 from ...security import safe_redirect_target
 from ...services import security_log, sessions, sign_ups, throttle, users
 from ...services.security_log import Event
 from ...services.sessions import SignedIn
+from ...services.sign_in_flow import Result, Step, StepOutcome
+from ...services.two_step import CODE_MESSAGES, FEW_RECOVERY_CODES
+from ...services.two_step_codes import Check
 from ...services.users import User
 from ...signed_in import current_sign_in, remove_session_cookie, signed_in_required
 from ...link_pages import button_page, dead_link_page
-from .forms import LoginForm, LogoutForm, RegisterForm
+from .forms import LoginForm, LogoutForm, RegisterForm, SecondStepForm
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 logger = logging.getLogger("quartauth.mail")
@@ -135,16 +147,69 @@ async def login() -> ResponseReturnValue:
         form.next.data = request.args.get("next", "")
     if await form.validate_on_submit():
         outcome = await check_password(form.email.data, form.password.data)
+        target = safe_redirect_target(form.next.data or request.args.get("next"))
         if outcome.user is None:
             await flash("Invalid email and/or password.", "danger")
             form.preferred_focus = "password"
+        elif outcome.result is Result.SECOND_STEP_DUE:
+            return await await_second_step(outcome.user, remember=form.remember.data, next_path=target)
         else:
             await start_session(outcome.user, remember=form.remember.data)
-            response = redirect(safe_redirect_target(form.next.data or request.args.get("next")))
+            response = redirect(target)
             if not outcome.known_browser:
                 give_device_cookie(response, outcome.user)
             return response
     return await render("auth/login.html", form=form)
+
+
+# What the second step's page says when the code is not taken; ENDED and TOO_MANY_WRONG send
+# the person back to log in.
+STEP_ENDED_MESSAGES = {
+    Step.ENDED: "That sign-in has ended. Log in again.",
+    Step.TOO_MANY_WRONG: "Too many wrong codes. Log in again.",
+}
+
+
+@blueprint.route("/login/two-step", methods=["GET", "POST"])
+async def second_step() -> ResponseReturnValue:
+    """The second step of a login: a code from the app (or a recovery code) for the pending
+    sign-in this browser holds; the session starts only when it is right."""
+    if current_sign_in() is not None:
+        return redirect(url_for("core.home"))
+    form = await SecondStepForm.create_form()
+    if request.method == "GET":
+        if not await app_objects().sign_in_flow.pending(pending_sign_in_token()):
+            return await _log_in_again(STEP_ENDED_MESSAGES[Step.ENDED])
+    elif await form.validate_on_submit():
+        outcome = await check_second_step(form.code.data)
+        if outcome.result in STEP_ENDED_MESSAGES:
+            return await _log_in_again(STEP_ENDED_MESSAGES[outcome.result])
+        if outcome.result is Step.SIGNED_IN and outcome.user is not None:
+            return await _signed_in_in_two_steps(outcome, trust=form.trust.data)
+        form.code.errors.append(CODE_MESSAGES[Check.USED if outcome.result is Step.USED else Check.WRONG])
+    return await render("auth/second_step.html", form=form)
+
+
+async def _signed_in_in_two_steps(outcome: StepOutcome, *, trust: bool) -> ResponseReturnValue:
+    assert outcome.user is not None
+    await start_session(outcome.user, remember=outcome.remembered)
+    if outcome.recovery_codes_left is not None:
+        left = outcome.recovery_codes_left
+        await flash(f"You used a recovery code: {left} left." + (" Make new ones from your account." if left <= FEW_RECOVERY_CODES else ""), "info")
+    response = redirect(url_for("core.home") if outcome.after_reset else safe_redirect_target(outcome.next_path))
+    forget_pending_sign_in(response)
+    if trust:
+        await trust_this_browser(response, outcome.user)
+    elif not outcome.known_browser:
+        give_device_cookie(response, outcome.user)
+    return response
+
+
+async def _log_in_again(message: str) -> ResponseReturnValue:
+    await flash(message, "danger")
+    response = redirect(url_for("auth.login"))
+    forget_pending_sign_in(response)
+    return response
 
 
 @blueprint.get("/logout")
@@ -154,13 +219,20 @@ async def confirm_logout(signed_in: SignedIn) -> ResponseReturnValue:
 
 
 @blueprint.post("/logout")
-@signed_in_required
-async def logout(signed_in: SignedIn) -> ResponseReturnValue:
-    await sessions.end_session(app_objects().database, signed_in.token)
-    await log_event(Event.LOGOUT, user=signed_in.user)
-    remove_session_cookie()
+async def logout() -> ResponseReturnValue:
+    """End the session, and any sign-in of this browser still waiting for its second step."""
+    signed_in, pending = current_sign_in(), pending_sign_in_token()
+    if signed_in is None and pending is None:
+        raise Unauthorized()
+    await app_objects().sign_in_flow.abandon(pending)
+    if signed_in is not None:
+        await sessions.end_session(app_objects().database, signed_in.token)
+        await log_event(Event.LOGOUT, user=signed_in.user)
+        remove_session_cookie()
     await flash("You were logged out.", "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    forget_pending_sign_in(response)
+    return response
 
 
 @blueprint.route("/confirm", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from quart.typing import ResponseReturnValue
 
 from ...app_objects import app_objects
 from ...fastpaths.rendering import render
-from ...logging_in import give_device_cookie, start_session
+from ...logging_in import await_second_step, give_device_cookie, start_session
 from ...request_facts import count_mail_asked, log_event
 from ...services import email_flows, security_log
 from ...services.security_log import Event
@@ -127,6 +127,9 @@ async def reset(token: str) -> ResponseReturnValue:
         if user is None:
             return await _dead_link("reset")
         await log_event(Event.PASSWORD_RESET, user=user)
+        if user.has_two_step:  # the link proves the mailbox, not the second factor (ASVS 6.4.3)
+            await flash("Your password was reset.", "success")
+            return await await_second_step(user, remember=False, next_path=url_for("core.home"), after_reset=True)
         await start_session(user, remember=False)
         await flash("Your password was reset.", "success")
         response = redirect(url_for("core.home"))

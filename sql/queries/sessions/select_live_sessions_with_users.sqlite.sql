@@ -17,7 +17,10 @@ SELECT s.token_hash,
        u.is_admin,
        u.created_at,
        u.disabled_at,
-       u.email_verified_at
+       u.email_verified_at,
+       u.two_step_key,
+       u.two_step_on_since,
+       u.two_step_last_step
   FROM sessions AS s
   JOIN users AS u ON u.id = s.user_id
  WHERE s.token_hash IN (SELECT value FROM json_each(:token_hashes))

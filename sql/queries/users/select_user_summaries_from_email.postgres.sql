@@ -1,6 +1,6 @@
 -- Emails from :start_email up to (not including) :end_email, in byte order, through
 -- users_email_prefix_idx: a prefix search reads only the rows it shows.
-SELECT u.id, u.email, u.is_admin, u.created_at, u.disabled_at, u.email_verified_at,
+SELECT u.id, u.email, u.is_admin, u.created_at, u.disabled_at, u.email_verified_at, u.two_step_on_since,
        u.last_sign_in_at, u.last_sign_in_browser, u.last_sign_in_address,
        (SELECT COUNT(*)
           FROM sessions AS s

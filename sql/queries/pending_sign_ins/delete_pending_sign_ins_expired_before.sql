@@ -1,0 +1,2 @@
+DELETE FROM pending_sign_ins
+ WHERE expires_at <= :before

@@ -1,0 +1,2 @@
+INSERT INTO recovery_codes (user_id, code_hash)
+VALUES (:user_id, :code_hash)

@@ -1,0 +1,2 @@
+DELETE FROM trusted_browsers
+ WHERE expires_at <= :before

@@ -1,0 +1,2 @@
+DELETE FROM trusted_browsers
+ WHERE user_id = :user_id
