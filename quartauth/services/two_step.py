@@ -158,7 +158,7 @@ class TwoStep:
         """``typed`` checked as the second step of ``user`` (two-step on): six digits are a code
         from the app, anything else a recovery code. Either counts once."""
         bare = "".join(typed.split())
-        if bare.isdecimal() and len(bare) == 6:
+        if bare.isascii() and bare.isdigit() and len(bare) == 6:  # not "１２３４５６": digits of other scripts
             return SecondStep(await self._check_code(user, bare, now), Proof.CODE)
         if not bare or len(typed) > LONGEST_CODE:
             return SecondStep(Check.WRONG, Proof.RECOVERY_CODE)

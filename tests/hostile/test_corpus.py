@@ -13,6 +13,7 @@ from quartauth.services.emails import normalize_email
 
 from ..conftest import AuthActions
 from ..helpers import PASSWORD, app_settings, csrf_token_in, page_text
+from ..two_step_people import two_step_person
 from .conftest import RESIDENT_EMAIL, snapshot
 
 SQL_INJECTIONS = [
@@ -206,3 +207,33 @@ async def test_redirects_to_login_carry_no_header_injection(client, path):
     assert "injected" not in " ".join(response.headers.getlist("Set-Cookie"))
     assert "X-Evil" not in response.headers
     assert location.startswith("/login?next=" + quote(path, safe="/"))
+
+
+HOSTILE_CODES = [
+    "' OR 1=1 --", "123456'; DROP TABLE users; --", "\x00123456", "12345\x00", "１２３４５６", "١٢٣٤٥٦", "12 34 56 78",
+    "x" * 64, "x" * 65, "9" * 5000, "\U0001f600" * 6, "\r\n123456", "%00", "-1", "1e5", "",
+]
+
+
+@pytest.mark.parametrize("code", HOSTILE_CODES)
+async def test_hostile_second_steps_are_not_right_and_start_no_session(clocked_app, clock, database, code):
+    person = await two_step_person(clocked_app, clock)
+    await person.logout()
+    await person.log_in_with_password()
+
+    answer = await person.second_step(code)
+
+    assert answer.status_code in (200, 413), answer.status_code
+    if answer.status_code == 200:
+        assert "field-errors" in await page_text(answer)
+    assert not await person.is_signed_in()
+
+
+@pytest.mark.parametrize("cookie", ["", "x", "A" * 43, "A" * 5000, "\u00e9" * 10, "../../etc/passwd"])
+async def test_made_up_pending_sign_in_cookies_lead_back_to_log_in(client, cookie):
+    client.set_cookie("localhost", "quartauth_second_step", cookie)
+    form = {"csrf_token": csrf_token_in(await page_text(await client.get("/login"))), "code": "123456"}
+
+    answer = await client.post("/login/two-step", form=form)
+
+    assert answer.status_code == 302 and answer.headers["Location"] == "/login"

@@ -19,13 +19,15 @@ ROUTES = [
     "/confirm", "/account/password", "/account/delete", "/account/sessions/end-others", "/account/sessions/1/end",
     "/admin", "/admin/users/1", "/admin/users/1/disable", "/admin/users/1/remove-admin", "/admin/users/1/end-sessions",
     "/forgot", "/reset/x", "/verify", "/verify/x", "/verify/resend", "/confirm-email/x", "/account/email",
+    "/login/two-step", "/account/two-step", "/account/two-step/off", "/account/two-step/recovery-codes",
+    "/account/two-step/trusted-browsers/forget", "/admin/users/1/reset-two-step",
 ]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 FIELDS = [
     "email", "password", "confirm", "remember", "next", "csrf_token",
-    "current_password", "new_password", "new_email", "search", "start",
+    "current_password", "new_password", "new_email", "search", "start", "code", "trust",
 ]
-COOKIES = ["quartauth_session", "quartauth_csrf", "other"]
+COOKIES = ["quartauth_session", "quartauth_csrf", "quartauth_second_step", "quartauth_device", "other"]
 
 header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=200)
 any_text = st.text(max_size=300)
