@@ -24,7 +24,7 @@ from tests.support import plans, throwaway_postgres
 from tests.support.live_server import free_port
 from tests.support.nginx import free_port_run, make_certificate, running_nginx, site_for
 
-from . import attack, balance, floods, report, seed, wrk
+from . import attack, balance, floods, report, seed, two_step, wrk
 from .app import BASELINE_PATH
 from .browser import Browser
 from .server import ROOT, bench_server, configured_workers, worker_memory_mb, worker_pids
@@ -49,6 +49,8 @@ LATENCY_SECONDS = 10
 LIMIT_SECONDS = 10
 ADMIN_SEARCH_CONNECTIONS = 4
 ADMIN_SEARCH_SECONDS = 10
+# Accounts with two-step sign-in on (a code counts once: each login needs another account).
+TWO_STEP_ACCOUNTS = 1_000
 # A prefix a ninth of the users share: the widest range a page is read from.
 PLANNED_PREFIX = "bench-user-1"
 
@@ -71,6 +73,7 @@ class DialectResult:
     admin_search_plan: str
     attack: attack.Attack
     floods: floods.Floods
+    two_step: two_step.TwoStep
 
     @property
     def failures(self) -> int:
@@ -84,6 +87,7 @@ class DialectResult:
             "mixed logins": self.mixed_logins.failures, "login latency 1k": self.login_latency_small.failures,
             "login latency 1M": self.login_latency_large.failures, "admin search": self.admin_search.failures,
             "balance direct": self.balance_direct.failures, "balance nginx": self.balance_nginx.failures,
+            "two-step logins": self.two_step.failures,
         }
         # Under attack, turning logins away (503) is the design: rows 11 to 14 count their own.
         return {phase: count for phase, count in phases.items() if count}
@@ -218,6 +222,11 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
         if admin_search.unexpected:
             raise RuntimeError(f"{admin_search.unexpected} admin searches did not answer 200")
 
+        print(f"[{name}] logins with a second step: {two_step.CONNECTIONS} connections, then one at a time", flush=True)
+        two_step_accounts = range(LARGE_USER_COUNT - TWO_STEP_ACCOUNTS + 1, LARGE_USER_COUNT + 1)
+        keys = two_step.set_up(url, two_step_accounts, server.environment["SECRET_KEY"])
+        second_steps = two_step.measure(login_url, server.port, keys, workdir / name, url)
+
         print(f"[{name}] under attack: a refused login, then a flood from {attack.FLOOD_ADDRESSES} addresses", flush=True)
         under_attack = attack.measure(
             login_url, home_url, cookies, forms, workdir / name, server.port,
@@ -230,7 +239,7 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
     return DialectResult(
         name, baseline, pages, logins, sign_ups, mixed_pages, mixed_logins, latency_small, latency_large, memory,
         balance_direct, balance_nginx, admin_search,
-        _plan_verdict(name, url, search_plan), under_attack, around,
+        _plan_verdict(name, url, search_plan), under_attack, around, second_steps,
     )
 
 

@@ -19,14 +19,19 @@ from .server import PROXY_HEADERS
 
 @dataclass
 class Browser:
+    """``keep_alive``: one connection for every request, as a browser keeps it (else a new
+    connection each time)."""
+
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
+    keep_alive: bool = False
+    _connection: http.client.HTTPConnection | None = field(default=None, repr=False)
 
     def request(
         self, method: str, path: str, form: dict[str, str] | None = None, *, client_address: str | None = None
     ) -> tuple[int, str]:
         """``client_address``: the address the trusted proxy says the request came from."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        connection = self._connection or http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         # A browser names the page a form came from; over HTTPS the CSRF check wants it.
         headers = {**PROXY_HEADERS, "Referer": f"https://127.0.0.1:{self.port}/"}
         if client_address is not None:
@@ -46,7 +51,11 @@ class Browser:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = morsel.value
-        connection.close()
+        if self.keep_alive and not response.will_close:
+            self._connection = connection
+        else:
+            connection.close()
+            self._connection = None
         return response.status, text
 
     def cookie_header(self) -> str:

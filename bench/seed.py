@@ -47,7 +47,7 @@ async def add_users(url: str, first: int, last: int, hashed: str) -> None:
                         "seed_users", first=chunk_first, last=chunk_last, password_hash=hashed, created_at=datetime.now(UTC)
                     )
 
-            await _while_the_server_writes(add_chunk, f"adding users {chunk_first:,} to {chunk_last:,}")
+            await while_the_server_writes(add_chunk, f"adding users {chunk_first:,} to {chunk_last:,}")
     finally:
         await database.close()
 
@@ -59,12 +59,12 @@ async def make_admin(url: str, email: str) -> None:
         user = await select_user_by_email(database, email)
         if user is None:
             raise RuntimeError(f"no seeded user {email}")
-        await _while_the_server_writes(lambda: update_user_is_admin(database, user.id, True), f"making {email} an admin")
+        await while_the_server_writes(lambda: update_user_is_admin(database, user.id, True), f"making {email} an admin")
     finally:
         await database.close()
 
 
-async def _while_the_server_writes(write: Callable[[], Awaitable[object]], what: str, tries: int = 5) -> None:
+async def while_the_server_writes(write: Callable[[], Awaitable[object]], what: str, tries: int = 5) -> None:
     """``write``, tried again while the database is busy: on SQLite the server's own writes
     (the mail it delivers after the login phases, among them) can keep the one write lock
     from another process past the busy timeout."""

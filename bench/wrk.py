@@ -51,9 +51,11 @@ def start(
     *script_args: str,
     connections: int,
     seconds: int,
+    threads: int = 1,
 ) -> subprocess.Popen[str]:
+    """``threads``: 1 but for scripts that chain requests, which need a connection a thread."""
     command = [
-        "wrk", "--threads", "1", "--connections", str(connections), "--duration", f"{seconds}s",
+        "wrk", "--threads", str(threads), "--connections", str(connections), "--duration", f"{seconds}s",
         "--timeout", "30s", "--script", str(LUA_DIR / script),
     ]
     command += [url, "--", *script_args]
@@ -81,8 +83,8 @@ def finish(process: subprocess.Popen[str]) -> Load:
     )
 
 
-def run(url: str, script: str, *script_args: str, connections: int, seconds: int) -> Load:
-    return finish(start(url, script, *script_args, connections=connections, seconds=seconds))
+def run(url: str, script: str, *script_args: str, connections: int, seconds: int, threads: int = 1) -> Load:
+    return finish(start(url, script, *script_args, connections=connections, seconds=seconds, threads=threads))
 
 
 def combined(loads: list[Load]) -> Load:

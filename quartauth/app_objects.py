@@ -83,7 +83,7 @@ def install(app: Quart, database: Database, password_hasher: PasswordHasher) -> 
         mailer=mailer,
         delivery=delivery,
         two_step=two_step,
-        sign_in_flow=SignInFlow(database, password_hasher, throttle, device_cookies, mailer, two_step, clock),
+        sign_in_flow=SignInFlow(database, password_hasher, throttle, device_cookies, mailer, two_step, lifetimes, clock),
     )
     app.extensions[_KEY] = objects
     return objects

@@ -12,14 +12,15 @@ from .repository.users import User
 from .services import security_log
 from .services.throttle import TooManyAttempts
 from .services.security_log import Event
-from .services.browsers import describe_browser
+from .services.browsers import described_lately, describe_browser
 
 
 async def request_browser() -> str:
     """The request's browser as people name it ("Firefox on Linux"), worked out once per
     request: a sign-in names it for its session, its log event and its notice."""
     if "browser" not in g:
-        g.browser = await asyncio.to_thread(describe_browser, request.headers.get("User-Agent", ""))
+        user_agent = request.headers.get("User-Agent", "")
+        g.browser = described_lately(user_agent) or await asyncio.to_thread(describe_browser, user_agent)
     return g.browser
 
 

@@ -11,7 +11,9 @@ from click.testing import CliRunner
 import quartauth
 from quartauth.cli import main
 from quartauth.db import connect
-from quartauth.repository.users import User, insert_user, select_user_by_email
+from quartauth.repository.outbox import count_unsent_outbox_messages
+from quartauth.repository.recovery_codes import count_recovery_codes_of_user, insert_recovery_codes
+from quartauth.repository.users import User, insert_user, select_user_by_email, turn_user_two_step_on, update_user_two_step_key
 from quartauth.services import security_log, sessions
 
 from .helpers import PASSWORD
@@ -263,3 +265,43 @@ def test_users_commands_on_an_unmigrated_database_say_to_migrate(database_url):
     result = run(database_url, "users", "list")
 
     assert result.exit_code == 1 and "run `quartauth migrate` first" in result.output
+
+
+def with_two_step(database_url: str, email: str) -> None:
+    async def arrange() -> None:
+        database = connect(database_url)
+        await database.open()
+        try:
+            user = await select_user_by_email(database, email)
+            await update_user_two_step_key(database, user.id, "sealed")
+            await turn_user_two_step_on(database, user.id, "sealed", step=1, on_since=datetime.now(UTC))
+            await insert_recovery_codes(database, user.id, ["a", "b"])
+        finally:
+            await database.close()
+
+    asyncio.run(arrange())
+
+
+def test_users_reset_two_step_turns_it_off_logs_it_and_tells_the_user(migrated_database_url):
+    with_users(migrated_database_url, "person@example.com")
+    with_two_step(migrated_database_url, "person@example.com")
+
+    reset = run(migrated_database_url, "users", "reset-two-step", "person@example.com")
+    again = run(migrated_database_url, "users", "reset-two-step", "person@example.com")
+
+    assert reset.exit_code == 0 and "person@example.com had two-step sign-in reset" in reset.output
+    assert not stored_user(migrated_database_url, "person@example.com").has_two_step
+    assert again.exit_code == 0 and "does not have two-step sign-in on: nothing changed." in again.output
+
+    async def look() -> tuple[int, list[str], int]:
+        database = connect(migrated_database_url)
+        await database.open()
+        try:
+            user = await select_user_by_email(database, "person@example.com")
+            events = await security_log.events_page(database, email="person@example.com", event="", before=None)
+            return await count_recovery_codes_of_user(database, user.id), [event.event for event in events.events], await count_unsent_outbox_messages(database)
+        finally:
+            await database.close()
+
+    codes_left, events, mail = asyncio.run(look())
+    assert codes_left == 0 and events == ["two_step_reset"] and mail == 1

@@ -149,3 +149,20 @@ def test_mail_is_sent_in_the_sites_name(configured, sender):
     settings = production_settings(**({"MAIL_FROM": configured} if configured else {}))
 
     assert load_config(settings)["MAIL_FROM"] == sender
+
+
+def test_two_step_is_required_of_admins_in_production_and_of_nobody_in_development(tmp_path):
+    assert load_config(production_settings())["TWO_STEP_REQUIRED"] == "admins"
+    assert load_config({"QUARTAUTH_ENV": "development", "INSTANCE_PATH": str(tmp_path)})["TWO_STEP_REQUIRED"] == "none"
+    assert load_config(production_settings(TWO_STEP_REQUIRED="Everyone"))["TWO_STEP_REQUIRED"] == "everyone"
+    with pytest.raises(ConfigError, match="TWO_STEP_REQUIRED must be one of none, admins, everyone"):
+        load_config(production_settings(TWO_STEP_REQUIRED="some"))
+
+
+def test_site_name_names_the_site_in_mail_and_pages():
+    config = load_config(production_settings(SITE_NAME="  Example   Auth "))
+
+    assert config["SITE_NAME"] == "Example Auth" and config["MAIL_FROM"] == "Example Auth <no-reply@auth.example.com>"
+    assert load_config(production_settings())["SITE_NAME"] == "quartauth"
+    with pytest.raises(ConfigError, match="SITE_NAME"):
+        load_config(production_settings(SITE_NAME="<script>"))

@@ -12,6 +12,13 @@ function with_proxy_headers(headers)
   return headers
 end
 
+-- A response header by its lower-case name, however the server wrote it.
+function header(headers, name)
+  for key, value in pairs(headers) do
+    if key:lower() == name then return value end
+  end
+end
+
 function setup(thread)
   thread:set("id", #threads)
   table.insert(threads, thread)

@@ -63,8 +63,10 @@ class SQLiteConnection(Connection):
 
     async def execute(self, query: str, **params: Any) -> int:
         bound = self._queries.get(query)
-        async with self._connection.execute(bound.text, bound.named(params)) as cursor:
-            return cursor.rowcount
+        # One trip to aiosqlite's thread: closing the cursor would take a second, and a
+        # statement that returns no rows leaves nothing open (sqlite3 has reset it already).
+        cursor = await self._connection.execute(bound.text, bound.named(params))
+        return cursor.rowcount
 
     async def execute_script(self, sql: str) -> None:
         # executescript() would commit the open transaction first; run statement by statement.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..db import Executor
+from ..db import Executor, Row
 
 
 @dataclass(frozen=True)
@@ -14,8 +14,19 @@ class PendingSignIn:
     remembered: bool
     next_path: str
     after_reset: bool  # the password was just reset by mail, not entered on the login page
-    wrong_codes: int
+    tries: int  # codes tried, this one included when it came from ``take_a_try``
     expires_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Row) -> PendingSignIn:
+        return cls(
+            user_id=row["user_id"],
+            remembered=bool(row["remembered"]),
+            next_path=row["next_path"],
+            after_reset=bool(row["after_reset"]),
+            tries=int(row["tries"]),
+            expires_at=row["expires_at"],
+        )
 
 
 async def insert_pending_sign_in(
@@ -37,22 +48,13 @@ async def insert_pending_sign_in(
 
 async def select_pending_sign_in(db: Executor, token_hash: str, now: datetime) -> PendingSignIn | None:
     row = await db.fetch_one("pending_sign_ins/select_pending_sign_in", token_hash=token_hash, now=now)
-    if row is None:
-        return None
-    return PendingSignIn(
-        user_id=row["user_id"],
-        remembered=bool(row["remembered"]),
-        next_path=row["next_path"],
-        after_reset=bool(row["after_reset"]),
-        wrong_codes=int(row["wrong_codes"]),
-        expires_at=row["expires_at"],
-    )
+    return None if row is None else PendingSignIn.from_row(row)
 
 
-async def count_wrong_code(db: Executor, token_hash: str, now: datetime) -> int | None:
-    """The wrong codes so far, this one included; None when the sign-in has ended."""
-    row = await db.fetch_one("pending_sign_ins/count_wrong_code", token_hash=token_hash, now=now)
-    return None if row is None else int(row["wrong_codes"])
+async def take_a_try(db: Executor, token_hash: str, now: datetime, max_tries: int) -> PendingSignIn | None:
+    """The sign-in with one more try taken; None when it has ended or has no tries left."""
+    row = await db.fetch_one("pending_sign_ins/take_a_try", token_hash=token_hash, now=now, max_tries=max_tries)
+    return None if row is None else PendingSignIn.from_row(row)
 
 
 async def take_pending_sign_in(db: Executor, token_hash: str, now: datetime) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from ..db import Database, DatabaseError
+from ..db import Connection, Database, DatabaseError
 from . import paging
 from ..repository.security_log import (
     Activity,
@@ -124,7 +124,7 @@ class Where:
 
 
 async def record(
-    db: Database,
+    db: Database | Connection,
     event: Event,
     *,
     now: datetime,

@@ -103,24 +103,38 @@ async def start_session(
 
     Sweeps the user's own ended sessions on the way, so they never pile up.
     """
-    token = new_token()
     async with db.transaction() as connection:
-        # The session copies the user's last sign-in as its previous one; this becomes the last.
-        session = await insert_session(
-            connection,
-            token_hash=hash_token(token),
-            user_id=user.id,
-            created_at=now,
-            expires_at=now + lifetimes.longest(remembered=remembered),
-            idle_expires_at=now + lifetimes.idle(remembered=remembered),
-            remembered=remembered,
-            client_address=client_address,
-            browser=browser,
+        return await start_session_in(
+            connection, user, lifetimes=lifetimes, remembered=remembered, now=now, client_address=client_address, browser=browser
         )
-        await update_user_last_sign_in(
-            connection, user.id, signed_in_at=now, browser=browser, client_address=client_address
-        )
-        await delete_expired_sessions_of_user(connection, user.id, now)
+
+
+async def start_session_in(
+    connection: Connection,
+    user: User,
+    *,
+    lifetimes: Lifetimes,
+    remembered: bool,
+    now: datetime,
+    client_address: str | None = None,
+    browser: str | None = None,
+) -> SignedIn:
+    """``start_session`` in the caller's transaction (a sign-in that finishes with other changes)."""
+    token = new_token()
+    # The session copies the user's last sign-in as its previous one; this becomes the last.
+    session = await insert_session(
+        connection,
+        token_hash=hash_token(token),
+        user_id=user.id,
+        created_at=now,
+        expires_at=now + lifetimes.longest(remembered=remembered),
+        idle_expires_at=now + lifetimes.idle(remembered=remembered),
+        remembered=remembered,
+        client_address=client_address,
+        browser=browser,
+    )
+    await update_user_last_sign_in(connection, user.id, signed_in_at=now, browser=browser, client_address=client_address)
+    await delete_expired_sessions_of_user(connection, user.id, now)
     return SignedIn(user=user, session=session, token=token)
 
 

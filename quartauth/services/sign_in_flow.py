@@ -28,10 +28,10 @@ a wrong password there counts as a failed login, so a stolen session cannot gues
 **The second step** (``two_step``): on the login page, a right password of an account with
 two-step sign-in on is ``SECOND_STEP_DUE``, unless the browser is trusted. No session starts
 yet: ``await_second_step`` keeps a *pending sign-in* on the server, bound to the browser by a
-token in a cookie, for five minutes and five wrong codes; ``second_step`` checks a code
-against it, under the same limits as a password (a wrong code counts as a failed login), and
-of the requests that bring a right code, one finishes it. Only then is the login logged and
-the owner told of a new browser. The signed-in pages that ask for the password again ask for
+token in a cookie, for five minutes and five codes; ``second_step`` checks a code against it,
+under the same limits as a password (a wrong code counts as a failed login), and of the
+requests that bring a right code, one finishes it: in one transaction, the code is spent,
+the session starts, the login is logged and the owner told of a new browser. The signed-in pages that ask for the password again ask for
 a code too (``check_code``).
 """
 from __future__ import annotations
@@ -40,13 +40,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from ..db import Database
+from ..db import Database, Executor
 from ..repository.pending_sign_ins import (
-    count_wrong_code,
+    PendingSignIn,
     delete_pending_sign_in,
     delete_pending_sign_ins_expired_before,
     insert_pending_sign_in,
     select_pending_sign_in,
+    take_a_try,
     take_pending_sign_in,
 )
 from ..repository.users import User, select_user_by_email, select_user_by_id, update_user_password_hash
@@ -57,13 +58,13 @@ from .devices import DeviceCookie, DeviceCookies
 from .mail import Letter, Mailer
 from .passwords import PasswordHasher
 from .secret_tokens import hash_token, new_token, plausible
-from .sessions import Clock
+from .sessions import Clock, Lifetimes, SignedIn, start_session_in
 from .throttle import LoginAttempt, Refusal, Throttle, network_of
 from .two_step import Proof, SecondStep, TwoStep
 from .two_step_codes import Check
 
 PENDING_LIFETIME = timedelta(minutes=5)
-MAX_WRONG_CODES = 5
+MAX_TRIES = 5
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,10 @@ class Outcome:
     known_browser: bool = False
 
 
+class _FinishedElsewhere(Exception):
+    """Another request finished the pending sign-in first (with another right code)."""
+
+
 class Step(Enum):
     SIGNED_IN = "signed in"
     WRONG = "wrong code"
@@ -112,6 +117,7 @@ class StepOutcome:
 
     result: Step
     user: User | None = None
+    signed_in: SignedIn | None = None  # the session started, for the browser's cookie
     remembered: bool = False
     next_path: str = ""
     after_reset: bool = False
@@ -129,6 +135,7 @@ class SignInFlow:
         device_cookies: DeviceCookies,
         mailer: Mailer,
         two_step: TwoStep,
+        lifetimes: Lifetimes,
         clock: Clock,
     ) -> None:
         self._db = db
@@ -137,6 +144,7 @@ class SignInFlow:
         self._device_cookies = device_cookies
         self._mailer = mailer
         self._two_step = two_step
+        self._lifetimes = lifetimes
         self._clock = clock
 
     async def check(self, facts: Facts, email: str, password: str) -> Outcome:
@@ -194,10 +202,16 @@ class SignInFlow:
             await delete_pending_sign_in(self._db, hash_token(token))
 
     async def second_step(self, facts: Facts, token: str | None, code: str) -> StepOutcome:
-        """The pending sign-in of ``token`` given ``code``, a code from the app or a recovery code."""
+        """The pending sign-in of ``token`` given ``code``, a code from the app or a recovery code.
+
+        A try is taken from the pending sign-in before the code is checked, so it never sees
+        more than five codes, however many arrive at once; and since its tries are bounded so,
+        the code holds no places in the limits (a password does: its check takes a while). A
+        wrong code counts as a failed login all the same.
+        """
         now = self._clock()
         token_hash = hash_token(token) if token and plausible(token) else None
-        waiting = await select_pending_sign_in(self._db, token_hash, now) if token_hash else None
+        waiting = await take_a_try(self._db, token_hash, now, MAX_TRIES) if token_hash else None
         if token_hash is None or waiting is None:
             return StepOutcome(Step.ENDED)
         user = await select_user_by_id(self._db, waiting.user_id)
@@ -205,51 +219,84 @@ class SignInFlow:
             await delete_pending_sign_in(self._db, token_hash)
             return StepOutcome(Step.ENDED)
         known = self._device_cookies.vouches_for(facts.device_cookie, user.id)
-        checked = await self.check_code(facts, user, code)
-        if isinstance(checked, Refusal):
-            return StepOutcome(Step.REFUSED, refusal=checked)
+        attempt = self._attempt(facts, user)
+        if (refusal := await self._throttle.refusal(attempt)) is not None:
+            await self._record_refusal(facts, user, refusal)
+            return StepOutcome(Step.REFUSED, refusal=refusal)
+        try:
+            checked, signed_in = await self._finish(facts, user, token_hash, waiting, code, known=known)
+        except _FinishedElsewhere:
+            return StepOutcome(Step.ENDED)
         if checked.result is not Check.ACCEPTED:
-            wrong_codes = await count_wrong_code(self._db, token_hash, now)
-            if wrong_codes is None:
-                return StepOutcome(Step.ENDED)
-            if wrong_codes >= MAX_WRONG_CODES:
+            await self._record_code(facts, user, checked)
+            await self._throttle.count_failure(attempt)
+            if waiting.tries >= MAX_TRIES:
                 await delete_pending_sign_in(self._db, token_hash)
                 return StepOutcome(Step.TOO_MANY_WRONG)
             return StepOutcome(Step.USED if checked.result is Check.USED else Step.WRONG)
-        if not await take_pending_sign_in(self._db, token_hash, now):
-            return StepOutcome(Step.ENDED)  # finished by another request with another right code
-        if not waiting.after_reset:
-            await self._record_login(facts, user, known=known, second_step=checked.proof.value)
         return StepOutcome(
-            Step.SIGNED_IN, user=user, remembered=waiting.remembered, next_path=waiting.next_path,
+            Step.SIGNED_IN, user=user, signed_in=signed_in, remembered=waiting.remembered, next_path=waiting.next_path,
             after_reset=waiting.after_reset, known_browser=known, recovery_codes_left=checked.recovery_codes_left,
         )
 
+    async def _finish(
+        self, facts: Facts, user: User, token_hash: str, waiting: PendingSignIn, code: str, *, known: bool
+    ) -> tuple[SecondStep, SignedIn | None]:
+        """Check the code, and when it is right, finish the sign-in in the same transaction: the
+        code spent, the pending sign-in taken, the session started, the login logged and its
+        notice queued, all or none (of two right codes at once, one signs in and the other's is
+        not spent). Raises ``_FinishedElsewhere`` when another request took the sign-in first."""
+        now = self._clock()
+        async with self._db.transaction() as connection:
+            checked = await self._two_step.check(user, code, now, db=connection)
+            if checked.result is not Check.ACCEPTED:
+                return checked, None
+            if not await take_pending_sign_in(connection, token_hash, now):
+                raise _FinishedElsewhere()  # rolls the spent code back
+            signed_in = await start_session_in(
+                connection, user, lifetimes=self._lifetimes, remembered=waiting.remembered, now=now,
+                client_address=facts.client_address, browser=facts.browser,
+            )
+            await self._record_code(facts, user, checked, db=connection)
+            if not waiting.after_reset:
+                await self._record_login(facts, user, known=known, second_step=checked.proof.value, db=connection)
+        return checked, signed_in
+
     async def check_code(self, facts: Facts, user: User, code: str) -> SecondStep | Refusal:
-        """``code`` checked as ``user``'s second step, under the limits of a login: a wrong one
-        counts as a failed login and is on the security log; a used recovery code is too."""
-        cookie = facts.device_cookie if self._device_cookies.vouches_for(facts.device_cookie, user.id) else None
-        attempt = LoginAttempt(facts.client_address, user.email, device=cookie.browser if cookie else None)
-        async with self._throttle.login(attempt) as turn:
+        """``code`` checked as the second step of ``user``, signed in, on a page that asks for
+        it again: under the limits of a login, holding places as a password check does (a
+        signed-in page has no pending sign-in to bound its tries). A wrong code counts as a
+        failed login and is on the security log; a used recovery code is too."""
+        async with self._throttle.login(self._attempt(facts, user)) as turn:
             if (refusal := turn.refusal) is not None:
-                if refusal.first:
-                    await self._record(facts, security_log.Event.LOGIN_REFUSED, email=user.email, user=user)
+                await self._record_refusal(facts, user, refusal)
                 return refusal
             checked = await self._two_step.check(user, code, self._clock())
             if checked.result is not Check.ACCEPTED:
                 await self._throttle.failed(turn)
+        await self._record_code(facts, user, checked)
+        return checked
+
+    def _attempt(self, facts: Facts, user: User) -> LoginAttempt:
+        cookie = facts.device_cookie if self._device_cookies.vouches_for(facts.device_cookie, user.id) else None
+        return LoginAttempt(facts.client_address, user.email, device=cookie.browser if cookie else None)
+
+    async def _record_refusal(self, facts: Facts, user: User, refusal: Refusal) -> None:
+        if refusal.first:  # a flood is logged once per refusal, not per attempt
+            await self._record(facts, security_log.Event.LOGIN_REFUSED, email=user.email, user=user)
+
+    async def _record_code(self, facts: Facts, user: User, checked: SecondStep, *, db: Executor | None = None) -> None:
         if checked.result is not Check.ACCEPTED:
             reason = "code used already" if checked.result is Check.USED else f"wrong {checked.proof.value}"
             await self._record(
                 facts, security_log.Event.SECOND_STEP_FAILED, email=user.email, user=user,
-                detail={"reason": reason, "on": facts.page or "login"},
+                detail={"reason": reason, "on": facts.page or "login"}, db=db,
             )
         elif checked.proof is Proof.RECOVERY_CODE:
             await self._record(
                 facts, security_log.Event.RECOVERY_CODE_USED, email=user.email, user=user,
-                detail={"left": checked.recovery_codes_left, "on": facts.page or "login"},
+                detail={"left": checked.recovery_codes_left, "on": facts.page or "login"}, db=db,
             )
-        return checked
 
     async def _check(self, user: User | None, password: str, known: KnownBrowser | None) -> str | None:
         """Why the password does not sign ``user`` in (for the security log only), or None."""
@@ -271,15 +318,17 @@ class SignInFlow:
         else:
             await self._record(facts, security_log.Event.PASSWORD_CHECK_FAILED, user=user, email=email, detail={"on": facts.page})
 
-    async def _record_login(self, facts: Facts, user: User, *, known: bool, second_step: str | None = None) -> None:
+    async def _record_login(
+        self, facts: Facts, user: User, *, known: bool, second_step: str | None = None, db: Executor | None = None
+    ) -> None:
         detail: dict[str, object] = {"known_device": known}
         if second_step is not None:
             detail["second_step"] = second_step
-        await self._record(facts, security_log.Event.LOGIN, user=user, email=user.email, detail=detail)
+        await self._record(facts, security_log.Event.LOGIN, user=user, email=user.email, detail=detail, db=db)
         if not known:  # a browser new to the account: tell its owner
             now = self._clock()
             await self._mailer.send(
-                self._db,
+                db or self._db,
                 Letter.NEW_BROWSER_LOGIN,
                 user.email,
                 now,
@@ -289,10 +338,17 @@ class SignInFlow:
             )
 
     async def _record(
-        self, facts: Facts, event: security_log.Event, *, email: str, user: User | None = None, detail: dict[str, object] | None = None
+        self,
+        facts: Facts,
+        event: security_log.Event,
+        *,
+        email: str,
+        user: User | None = None,
+        detail: dict[str, object] | None = None,
+        db: Executor | None = None,
     ) -> None:
         await security_log.record(
-            self._db,
+            db or self._db,
             event,
             now=self._clock(),
             where=security_log.Where(facts.client_address, facts.browser),

@@ -217,6 +217,16 @@ class Throttle:
         """The password ``turn`` checked was right: count the success (its places go back)."""
         await insert_throttle_events(self._db, [(rule.bucket, key) for rule, key in turn.successes], self._clock())
 
+    async def refusal(self, attempt: LoginAttempt) -> Refusal | None:
+        """The refusal of ``attempt`` by the failures counted so far, holding no places: for a
+        check that costs no hash and whose tries are bounded elsewhere (a pending sign-in's
+        code); ``count_failure`` counts it when it fails."""
+        keys = attempt.keys(self.rules)
+        return self._standing_refusal(keys) or self._refusal(keys, await self._events(keys))
+
+    async def count_failure(self, attempt: LoginAttempt) -> None:
+        await insert_throttle_events(self._db, [(rule.bucket, key) for rule, key in attempt.keys(self.rules)], self._clock())
+
     async def _take_places(self, keys: list[tuple[Rule, str]], successes: list[tuple[Rule, str]]) -> Turn:
         """Refused, or places held: after waiting, while the places held by checks in flight
         fill what is left of a key's budget, for them to end."""

@@ -154,21 +154,23 @@ class TwoStep:
 
     # --- a second step ---------------------------------------------------------------------
 
-    async def check(self, user: User, typed: str, now: datetime) -> SecondStep:
+    async def check(self, user: User, typed: str, now: datetime, *, db: Executor | None = None) -> SecondStep:
         """``typed`` checked as the second step of ``user`` (two-step on): six digits are a code
-        from the app, anything else a recovery code. Either counts once."""
+        from the app, anything else a recovery code. Either counts once: a right one is spent
+        in ``db``, the caller's transaction when it is given."""
+        db = db or self._db
         bare = "".join(typed.split())
         if bare.isascii() and bare.isdigit() and len(bare) == 6:  # not "１２３４５６": digits of other scripts
-            return SecondStep(await self._check_code(user, bare, now), Proof.CODE)
+            return SecondStep(await self._check_code(db, user, bare, now), Proof.CODE)
         if not bare or len(typed) > LONGEST_CODE:
             return SecondStep(Check.WRONG, Proof.RECOVERY_CODE)
-        if not await take_recovery_code(self._db, user.id, two_step_codes.recovery_code_digest(bare)):
+        if not await take_recovery_code(db, user.id, two_step_codes.recovery_code_digest(bare)):
             return SecondStep(Check.WRONG, Proof.RECOVERY_CODE)
-        left = await count_recovery_codes_of_user(self._db, user.id)
-        await self._mailer.send(self._db, Letter.RECOVERY_CODE_USED, user.email, now, left=left)
+        left = await count_recovery_codes_of_user(db, user.id)
+        await self._mailer.send(db, Letter.RECOVERY_CODE_USED, user.email, now, left=left)
         return SecondStep(Check.ACCEPTED, Proof.RECOVERY_CODE, recovery_codes_left=left)
 
-    async def _check_code(self, user: User, code: str, now: datetime) -> Check:
+    async def _check_code(self, db: Executor, user: User, code: str, now: datetime) -> Check:
         key = self._open(user)
         if key is None or not user.has_two_step:
             return Check.WRONG
@@ -176,7 +178,7 @@ class TwoStep:
         if checked.result is not Check.ACCEPTED or checked.step is None:
             return checked.result
         # The step read with the user may be old: the database decides whether it is taken.
-        return Check.ACCEPTED if await accept_user_two_step_step(self._db, user.id, checked.step) else Check.USED
+        return Check.ACCEPTED if await accept_user_two_step_step(db, user.id, checked.step) else Check.USED
 
     def _open(self, user: User) -> str | None:
         return self._key_box.open(user.two_step_key, user.id) if user.two_step_key else None

@@ -14,15 +14,15 @@ CREATE TABLE recovery_codes (
 );
 
 -- A sign-in whose password was right and whose second step is due: bound to the browser by
--- a random token in a cookie (only its SHA-256 here), for five minutes, and for five wrong
--- codes at most.
+-- a random token in a cookie (only its SHA-256 here), for five minutes, and for five codes
+-- tried at most (a try is taken before a code is checked).
 CREATE TABLE pending_sign_ins (
     token_hash  TEXT        PRIMARY KEY,
     user_id     BIGINT      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     remembered  BOOLEAN     NOT NULL,
     next_path   TEXT        NOT NULL,
     after_reset BOOLEAN     NOT NULL,
-    wrong_codes INTEGER     NOT NULL DEFAULT 0,
+    tries       INTEGER     NOT NULL DEFAULT 0,
     created_at  TIMESTAMPTZ NOT NULL,
     expires_at  TIMESTAMPTZ NOT NULL
 );

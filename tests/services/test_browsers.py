@@ -32,3 +32,19 @@ def test_browsers_are_named_as_people_name_them(user_agent, name):
 
 def test_an_endless_header_is_read_no_further_than_a_browser_needs():
     assert describe_browser(CHROME_ON_LINUX + " x" * 100_000) == "Chrome on Linux"
+
+
+def test_a_header_described_lately_is_known_without_parsing_and_the_oldest_are_forgotten(monkeypatch):
+    from quartauth.services import browsers
+
+    monkeypatch.setattr(browsers, "_described", {})
+    monkeypatch.setattr(browsers, "REMEMBERED", 2)
+    first, second, third = CHROME_ON_LINUX, CHROME_ON_LINUX + " one", CHROME_ON_LINUX + " two"
+
+    assert browsers.described_lately(first) is None
+    describe_browser(first)
+    describe_browser(second)
+    assert browsers.described_lately(first) == "Chrome on Linux"
+    describe_browser(third)
+
+    assert browsers.described_lately(first) is None and browsers.described_lately(third) == "Chrome on Linux"

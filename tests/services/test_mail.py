@@ -44,3 +44,9 @@ async def test_a_notice_turned_off_is_not_queued_and_a_letter_of_a_flow_always_i
 
     assert (notice, link) == (False, True)
     assert await count_unsent_outbox_messages(database) == 1
+
+
+def test_the_site_name_setting_signs_the_mail():
+    message = Mailer("https://auth.example.com/", site_name="Example Auth").compose(Letter.PASSWORD_CHANGED, "person@example.com")
+
+    assert "Example Auth" in message.text_body and "Example Auth" in message.html_body

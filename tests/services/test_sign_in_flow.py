@@ -18,6 +18,7 @@ from quartauth.services.devices import DeviceCookies
 from quartauth.services.mail import Mailer
 from quartauth.services.passwords import PasswordHasher
 from quartauth.services.sign_in_flow import Facts, Result, SignInFlow
+from quartauth.services.sessions import Lifetimes
 from quartauth.services.throttle import Rules, Throttle
 from quartauth.services.two_step import TwoStep
 from quartauth.services.two_step_codes import KeyBox
@@ -55,7 +56,8 @@ def hasher():  # type: ignore[no-untyped-def]
 def flow_of(database, hasher, rules: Rules = Rules()) -> SignInFlow:  # type: ignore[no-untyped-def]
     mailer = Mailer("http://localhost")
     two_step = TwoStep(database, KeyBox(SECRET_KEY), mailer, issuer="quartauth")
-    return SignInFlow(database, hasher, Throttle(database, lambda: NOW, rules), DeviceCookies(SECRET_KEY), mailer, two_step, lambda: NOW)
+    throttle = Throttle(database, lambda: NOW, rules)
+    return SignInFlow(database, hasher, throttle, DeviceCookies(SECRET_KEY), mailer, two_step, Lifetimes(), lambda: NOW)
 
 
 def facts(**changes: object) -> Facts:

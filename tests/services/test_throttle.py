@@ -272,3 +272,15 @@ async def test_a_standing_refusal_is_answered_without_reading_the_counts(databas
     assert not any(refusal.first for refusal in again)  # logged once, with the first
     clock.advance(minutes=1, seconds=1)
     assert await attempt_fails(limits, attacker) is None and reads > 0  # it has passed: counts again
+
+
+async def test_failures_counted_without_a_turn_refuse_as_failed_logins_do(database, clock):
+    """A pending sign-in's wrong codes: counted where a failed login counts, and refused alike."""
+    limits = Throttle(database, clock)
+    guesser = LoginAttempt("203.0.113.7", "person@example.com")
+    for _ in range(5):
+        assert await limits.refusal(guesser) is None
+        await limits.count_failure(guesser)
+
+    assert (await limits.refusal(guesser)).until == clock.now + timedelta(minutes=1)
+    assert await attempt_fails(limits, guesser) is not None  # and the password is refused too

@@ -32,7 +32,7 @@ from ...services.sign_in_flow import Result, Step, StepOutcome
 from ...services.two_step import CODE_MESSAGES, FEW_RECOVERY_CODES
 from ...services.two_step_codes import Check
 from ...services.users import User
-from ...signed_in import current_sign_in, remove_session_cookie, signed_in_required
+from ...signed_in import current_sign_in, remove_session_cookie, set_session_cookie, signed_in_required
 from ...link_pages import button_page, dead_link_page
 from .forms import LoginForm, LogoutForm, RegisterForm, SecondStepForm
 
@@ -191,8 +191,8 @@ async def second_step() -> ResponseReturnValue:
 
 
 async def _signed_in_in_two_steps(outcome: StepOutcome, *, trust: bool) -> ResponseReturnValue:
-    assert outcome.user is not None
-    await start_session(outcome.user, remember=outcome.remembered)
+    assert outcome.user is not None and outcome.signed_in is not None
+    set_session_cookie(outcome.signed_in, remember=outcome.remembered)
     if outcome.recovery_codes_left is not None:
         left = outcome.recovery_codes_left
         await flash(f"You used a recovery code: {left} left." + (" Make new ones from your account." if left <= FEW_RECOVERY_CODES else ""), "info")

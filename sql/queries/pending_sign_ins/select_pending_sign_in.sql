@@ -1,4 +1,4 @@
-SELECT user_id, remembered, next_path, after_reset, wrong_codes, expires_at
+SELECT user_id, remembered, next_path, after_reset, tries, expires_at
   FROM pending_sign_ins
  WHERE token_hash = :token_hash
    AND expires_at > :now

@@ -275,3 +275,17 @@ async def test_the_second_step_page_without_a_pending_sign_in_sends_to_log_in(cl
 
     assert answer.status_code == 302 and answer.headers["Location"] == "/login"
     assert re.search("Log in again", await page_text(await client.get("/login")))
+
+
+async def test_twenty_wrong_codes_at_once_are_checked_five_times_at_most(two_step_on, database):
+    await two_step_on.logout()
+    await two_step_on.log_in_with_password()
+    right = two_step_on.next_code()
+    form = {"csrf_token": await two_step_on.csrf_token("/login"), "code": "000000" if right != "000000" else "111111"}
+
+    answers = await asyncio.gather(*(two_step_on.client.post("/login/two-step", form=form) for _ in range(20)))
+    late = await two_step_on.second_step(right)
+
+    assert all(answer.status_code < 500 for answer in answers)
+    assert (await events(database)).count("second_step_failed") <= 5
+    assert late.headers["Location"] == "/login" and await sessions_of(database) == 0
