@@ -51,16 +51,7 @@ async def await_second_step(user: User, *, remember: bool, next_path: str, after
     await flow.abandon(pending_sign_in_token())
     token = await flow.await_second_step(user, remembered=remember, next_path=next_path, after_reset=after_reset)
     response = redirect(url_for("auth.second_step"))
-    config = current_app.config
-    response.set_cookie(
-        config["SECOND_STEP_COOKIE_NAME"],
-        token,
-        max_age=int(PENDING_LIFETIME.total_seconds()),
-        path="/",
-        secure=config["SESSION_COOKIE_SECURE"],
-        httponly=True,
-        samesite="Lax",
-    )
+    _set_cookie(response, "SECOND_STEP_COOKIE_NAME", token, PENDING_LIFETIME)
     return response
 
 
@@ -110,18 +101,18 @@ def device_cookie() -> DeviceCookie | None:
 
 def give_device_cookie(response: BaseResponse, user: User) -> str:
     """A new device cookie for ``user``'s account: its nonce, which names the browser."""
-    config = current_app.config
     value = app_objects().device_cookies.issue(user.id)
-    response.set_cookie(
-        config["DEVICE_COOKIE_NAME"],
-        value,
-        max_age=int(DEVICE_COOKIE_LIFETIME.total_seconds()),
-        path="/",
-        secure=config["SESSION_COOKIE_SECURE"],
-        httponly=True,
-        samesite="Lax",
-    )
+    _set_cookie(response, "DEVICE_COOKIE_NAME", value, DEVICE_COOKIE_LIFETIME)
     return value.partition(".")[0]
+
+
+def _set_cookie(response: BaseResponse, setting: str, value: str, lifetime: timedelta) -> None:
+    """A cookie of the site's own: for every path, never for scripts, and Secure in production."""
+    config = current_app.config
+    response.set_cookie(
+        config[setting], value, max_age=int(lifetime.total_seconds()), path="/",
+        secure=config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax",
+    )
 
 
 async def trust_this_browser(response: BaseResponse, user: User) -> None:

@@ -89,7 +89,7 @@ class SignedIn:
 
 
 async def start_session(
-    db: Database,
+    db: Database | Connection,
     user: User,
     *,
     lifetimes: Lifetimes,
@@ -99,27 +99,17 @@ async def start_session(
     browser: str | None = None,
 ) -> SignedIn:
     """A new session for ``user``, noting where it began and the sign-in before it; its
-    token is for the cookie only.
+    token is for the cookie only. In a transaction of its own, or in the caller's when ``db``
+    is a connection in one (a sign-in that finishes with other changes).
 
     Sweeps the user's own ended sessions on the way, so they never pile up.
     """
-    async with db.transaction() as connection:
-        return await start_session_in(
-            connection, user, lifetimes=lifetimes, remembered=remembered, now=now, client_address=client_address, browser=browser
-        )
-
-
-async def start_session_in(
-    connection: Connection,
-    user: User,
-    *,
-    lifetimes: Lifetimes,
-    remembered: bool,
-    now: datetime,
-    client_address: str | None = None,
-    browser: str | None = None,
-) -> SignedIn:
-    """``start_session`` in the caller's transaction (a sign-in that finishes with other changes)."""
+    if isinstance(db, Database):
+        async with db.transaction() as connection:
+            return await start_session(
+                connection, user, lifetimes=lifetimes, remembered=remembered, now=now, client_address=client_address, browser=browser
+            )
+    connection = db
     token = new_token()
     # The session copies the user's last sign-in as its previous one; this becomes the last.
     session = await insert_session(

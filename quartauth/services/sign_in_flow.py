@@ -58,7 +58,7 @@ from .devices import DeviceCookie, DeviceCookies
 from .mail import Letter, Mailer
 from .passwords import PasswordHasher
 from .secret_tokens import hash_token, new_token, plausible
-from .sessions import Clock, Lifetimes, SignedIn, start_session_in
+from .sessions import Clock, Lifetimes, SignedIn, start_session
 from .throttle import LoginAttempt, Refusal, Throttle, network_of
 from .two_step import Proof, SecondStep, TwoStep
 from .two_step_codes import Check
@@ -253,7 +253,7 @@ class SignInFlow:
                 return checked, None
             if not await take_pending_sign_in(connection, token_hash, now):
                 raise _FinishedElsewhere()  # rolls the spent code back
-            signed_in = await start_session_in(
+            signed_in = await start_session(
                 connection, user, lifetimes=self._lifetimes, remembered=waiting.remembered, now=now,
                 client_address=facts.client_address, browser=facts.browser,
             )
