@@ -214,7 +214,7 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
 
         print(f"[{name}] admin search by email prefix with {LARGE_USER_COUNT:,} users", flush=True)
         search_plan = asyncio.run(plans.email_search_plan(url, PLANNED_PREFIX))
-        admin_cookie = write_admin_cookie(server.port, url, workdir / f"{name}-admin-cookie.txt")
+        admin_cookie = write_admin_cookie(server.port, url, server.environment["SECRET_KEY"], workdir / f"{name}-admin-cookie.txt")
         admin_search = wrk.run(
             server.url("/admin"), "admin_search.lua", str(admin_cookie),
             connections=ADMIN_SEARCH_CONNECTIONS, seconds=ADMIN_SEARCH_SECONDS,
@@ -250,11 +250,14 @@ def _plan_verdict(name: str, url: str, plan: str) -> str:
     return "scan or sort MISSED"
 
 
-def write_admin_cookie(port: int, url: str, path: Path) -> Path:
-    """The first seeded user, made an admin, signed in: their cookie header, in a file."""
-    asyncio.run(seed.make_admin(url, seed.email_of(1)))
+def write_admin_cookie(port: int, url: str, secret_key: str, path: Path) -> Path:
+    """The first seeded user, made an admin with two-step sign-in on (production asks it of
+    admins), signed in with both steps: their cookie header, in a file."""
+    email = seed.email_of(1)
+    asyncio.run(seed.make_admin(url, email))
+    key = two_step.set_up(url, range(1, 2), secret_key)[email]
     browser = Browser(port)
-    browser.log_in(seed.email_of(1), seed.PASSWORD)
+    two_step.log_in(browser, email, key)
     path.write_text(browser.cookie_header() + "\n")
     return path
 

@@ -98,6 +98,16 @@ async def _mail_delivered(database_url: str, seconds: float = 60) -> None:
         await database.close()
 
 
+def log_in(browser: Browser, email: str, key: str) -> None:
+    """Both steps, as the account's owner with the app at hand."""
+    token = browser.csrf_token("/login")
+    status, _ = browser.request("POST", "/login", {"csrf_token": token, "email": email, "password": seed.PASSWORD})
+    if status == 302:
+        status, _ = browser.request("POST", "/login/two-step", {"csrf_token": token, "code": pyotp.TOTP(key).now()})
+    if status != 302 or not any(name.endswith("quartauth_session") for name in browser.cookies):
+        raise RuntimeError(f"logging in as {email} in two steps answered {status}")
+
+
 def _on_the_login_page(port: int) -> tuple[str, str]:
     browser = Browser(port)
     token = browser.csrf_token("/login")
