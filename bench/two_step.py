@@ -74,6 +74,7 @@ async def _turn_on(url: str, numbers: range, secret_key: str) -> dict[str, str]:
 
 
 def measure(url: str, port: int, keys: dict[str, str], workdir: Path, url_of_database: str) -> TwoStep:
+    workdir.mkdir(exist_ok=True)
     accounts = list(keys.items())
     identities = [_on_the_login_page(port) for _ in range(IDENTITIES)]
     logins = _write_logins(workdir / "two-step-logins.tsv", accounts[SECOND_STEPS:], identities)
