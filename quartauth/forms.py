@@ -10,6 +10,7 @@ from wtforms import EmailField, Field, HiddenField, PasswordField, StringField, 
 from wtforms.validators import EqualTo, InputRequired, Length, StopValidation
 
 from .app_objects import app_objects
+from .fastpaths.csrf_tokens import FormCsrf
 from .services import password_policy
 from .services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 from .services.emails import InvalidEmail, normalize_email
@@ -17,6 +18,9 @@ from .services.two_step import CODE_MISSING_MESSAGE, LONGEST_CODE
 
 
 class Form(QuartForm):
+    class Meta:
+        csrf_class = FormCsrf  # the kept token, as templates show it (fastpaths/csrf_tokens.py)
+
     @classmethod
     async def create_form(cls, **kwargs: Any) -> "Form":  # type: ignore[override]
         # quart-wtforms would also read a JSON body, which breaks on any JSON that is not an

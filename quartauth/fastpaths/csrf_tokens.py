@@ -16,8 +16,9 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
-from quart import Quart, g, session
+from quart import Quart, current_app, g, session
 from quart_wtf.const import DEFAULT_CSRF_FIELD_NAME
+from quart_wtf.meta import _QuartFormCSRF
 from quart_wtf.utils import generate_csrf
 
 CSRF_FIELD = DEFAULT_CSRF_FIELD_NAME
@@ -27,6 +28,14 @@ TOKENS_KEPT = 4096
 
 def install(app: Quart) -> None:
     app.jinja_env.globals["csrf_token"] = SignedCsrfTokens()
+
+
+class FormCsrf(_QuartFormCSRF):
+    """A form's CSRF token, from the same kept signature as the templates' ``csrf_token()``
+    (quart-wtforms' own signs afresh when the form is made, before the page is rendered)."""
+
+    def generate_csrf_token(self, csrf_token_field: object) -> str:
+        return str(current_app.jinja_env.globals["csrf_token"]())
 
 
 class SignedCsrfTokens:
