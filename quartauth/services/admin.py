@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..db import Connection, Database
+from ..db import Connection, Database, Executor
 from ..repository.sessions import delete_sessions_of_user
 from ..repository.users import (
     User,
@@ -176,9 +176,7 @@ async def end_sessions(db: Database, user_id: int) -> User:
 async def reset_two_step(db: Database, two_step: TwoStep, user_id: int, now: datetime) -> User:
     """Turn the user's two-step sign-in off (they lost their phone and their recovery codes),
     with its recovery codes and trusted browsers; they are told by mail."""
-    user = await select_user_by_id(db, user_id)
-    if user is None:
-        raise UnknownUser(f"No user has the id {user_id}.")
+    user = await _existing(db, user_id)
     if not user.has_two_step:
         raise Refused(f"{user.email} does not have two-step sign-in on: there is nothing to reset.")
     await two_step.turn_off(user, now, by_admin=True)
@@ -194,8 +192,8 @@ async def keep_another_admin(connection: Connection, user_id: int) -> None:
         raise Refused(LAST_ADMIN_MESSAGE)
 
 
-async def _existing(connection: Connection, user_id: int) -> User:
-    user = await select_user_by_id(connection, user_id)
+async def _existing(db: Executor, user_id: int) -> User:
+    user = await select_user_by_id(db, user_id)
     if user is None:
         raise UnknownUser(f"No user has the id {user_id}.")
     return user
