@@ -1,7 +1,7 @@
 """A site with one resident account, and a way to tell whether anything in the database changed."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -22,6 +22,9 @@ class Snapshot:
 async def snapshot(database: Database) -> Snapshot:
     resident = await select_user_by_email(database, RESIDENT_EMAIL)
     sessions = await select_sessions_of_user(database, resident.id) if resident else []
+    # The two-step setup page keeps the key it shows on its GET, on purpose (a phone that read
+    # it once keeps working); a key being set up turns nothing on until a code proves it.
+    resident = replace(resident, two_step_key=None) if resident else None
     return Snapshot(await count_users(database), resident, tuple(s.id for s in sessions))
 
 
