@@ -36,6 +36,10 @@ class Letter(StrEnum):
     TWO_STEP_RESET = "two_step_reset"
     RECOVERY_CODE_USED = "recovery_code_used"
     NEW_RECOVERY_CODES = "new_recovery_codes"
+    PASSKEY_ADDED = "passkey_added"
+    PASSKEY_REMOVED = "passkey_removed"
+    PASSKEYS_REMOVED = "passkeys_removed"
+    PASSKEY_COPIED = "passkey_copied"
 
 
 SUBJECTS = {
@@ -56,9 +60,13 @@ SUBJECTS = {
     Letter.TWO_STEP_RESET: "Your two-step sign-in was reset",
     Letter.RECOVERY_CODE_USED: "A recovery code was used",
     Letter.NEW_RECOVERY_CODES: "You have new recovery codes",
+    Letter.PASSKEY_ADDED: "A passkey was added to your account",
+    Letter.PASSKEY_REMOVED: "A passkey was removed from your account",
+    Letter.PASSKEYS_REMOVED: "Your passkeys were removed",
+    Letter.PASSKEY_COPIED: "One of your passkeys may have been copied",
 }
 # Security notices, each with the setting that turns it off. The other letters are part of a
-# flow, or tell of a change to two-step sign-in, which nobody should miss.
+# flow, or tell of a change to two-step sign-in or passkeys, which nobody should miss.
 NOTICE_SETTINGS = {
     Letter.PASSWORD_CHANGED: "NOTIFY_PASSWORD_CHANGED",
     Letter.PASSWORD_RESET: "NOTIFY_PASSWORD_RESET",

@@ -58,6 +58,10 @@ class Event(StrEnum):
     RECOVERY_CODE_USED = "recovery_code_used"
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
     TRUSTED_BROWSERS_FORGOTTEN = "trusted_browsers_forgotten"
+    PASSKEY_ADDED = "passkey_added"
+    PASSKEY_REMOVED = "passkey_removed"
+    PASSKEYS_REMOVED = "passkeys_removed"  # by an admin
+    PASSKEY_COPIED = "passkey_copied"  # its counter went back
 
 # Events that come in runs when someone guesses: the owner's page shows each run as one line.
 FAILURES = (Event.LOGIN_FAILED, Event.LOGIN_REFUSED, Event.PASSWORD_CHECK_FAILED)
@@ -93,6 +97,10 @@ LABELS = {
     Event.RECOVERY_CODE_USED: "Used a recovery code",
     Event.RECOVERY_CODES_RENEWED: "Made new recovery codes",
     Event.TRUSTED_BROWSERS_FORGOTTEN: "Forgot the trusted browsers",
+    Event.PASSKEY_ADDED: "Added a passkey",
+    Event.PASSKEY_REMOVED: "Removed a passkey",
+    Event.PASSKEYS_REMOVED: "Passkeys removed by an admin",
+    Event.PASSKEY_COPIED: "A passkey's counter went back: refused as a copy",
 }
 
 

@@ -1,0 +1,2 @@
+DELETE FROM passkey_challenges
+ WHERE expires_at <= :before

@@ -1,0 +1,2 @@
+DELETE FROM passkeys
+ WHERE user_id = :user_id

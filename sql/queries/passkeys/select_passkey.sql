@@ -1,0 +1,6 @@
+-- A passkey, with the user handle of its account (an answer's user handle must be it).
+SELECT passkeys.credential_id, passkeys.user_id, passkeys.public_key, passkeys.sign_count,
+       passkeys.name, passkeys.created_at, passkeys.last_used_at, users.passkey_handle
+  FROM passkeys
+  JOIN users ON users.id = passkeys.user_id
+ WHERE passkeys.credential_id = :credential_id
