@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from quart import Quart, current_app
 
@@ -16,6 +17,7 @@ from .services.delivery import DeliveryTask, FolderTransport, SmtpTransport, Tra
 from .services.admission import Admission
 from .services.devices import DeviceCookies
 from .services.mail import Mailer, notices_on
+from .services.passkeys import Passkeys, RelyingParty
 from .services.passwords import PasswordHasher
 from .services.sessions import Clock, Lifetimes, SessionLookup, utc_now
 from .services.sign_in_flow import SignInFlow
@@ -40,6 +42,8 @@ class AppObjects:
     mailer: Mailer
     delivery: DeliveryTask | None  # None under test without ``SMTP_URL``
     two_step: TwoStep
+    passkeys: Passkeys
+    relying_party: RelyingParty | None  # None when the site's host is an IP address: no passkeys
     sign_in_flow: SignInFlow
 
     @property
@@ -71,6 +75,7 @@ def install(app: Quart, database: Database, password_hasher: PasswordHasher) -> 
         site_name=config["SITE_NAME"],
     )
     two_step = TwoStep(database, KeyBox(config["SECRET_KEY"]), mailer, issuer=config["SITE_NAME"])
+    passkeys = Passkeys(database, mailer)
     objects = AppObjects(
         database=database,
         password_hasher=password_hasher,
@@ -83,7 +88,9 @@ def install(app: Quart, database: Database, password_hasher: PasswordHasher) -> 
         mailer=mailer,
         delivery=delivery,
         two_step=two_step,
-        sign_in_flow=SignInFlow(database, password_hasher, throttle, device_cookies, mailer, two_step, lifetimes, clock),
+        passkeys=passkeys,
+        relying_party=relying_party(config),
+        sign_in_flow=SignInFlow(database, password_hasher, throttle, device_cookies, mailer, two_step, passkeys, lifetimes, clock),
     )
     app.extensions[_KEY] = objects
     return objects
@@ -96,6 +103,18 @@ def app_objects() -> AppObjects:
 
 def of(app: Quart) -> AppObjects:
     return app.extensions[_KEY]
+
+
+def relying_party(config: Any) -> RelyingParty | None:
+    """The site as passkeys know it: ``PUBLIC_URL``'s host and origin. Without one (development),
+    where the server listens, with this machine's loopback address named ``localhost``: a
+    relying party cannot be an IP address, so the README says to open http://localhost:5000."""
+    if config["PUBLIC_URL"]:
+        return RelyingParty.of(config["PUBLIC_URL"], config["SITE_NAME"])
+    served = urlsplit(config["LINK_URL"])
+    host = "localhost" if served.hostname in ("127.0.0.1", "::1") else served.hostname
+    port = f":{served.port}" if served.port else ""
+    return RelyingParty.of(f"{served.scheme}://{host}{port}", config["SITE_NAME"])
 
 
 def mail_transport(config: Any) -> Transport | None:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -15,12 +15,13 @@ from . import __version__, logs, moments, serving, site
 from .app_objects import mail_transport
 from .config import SERVED_URL_VARIABLE, ConfigError, load_config
 from .db import Database, DatabaseUnavailable, connect, migrations
-from .services import admin, delivery, password_policy, security_log, sessions, sign_in_flow, sign_ups, throttle, tokens, two_step, users
+from .services import admin, delivery, passkeys, password_policy, security_log, sessions, sign_in_flow, sign_ups, throttle, tokens, two_step, users
 from .services.emails import InvalidEmail, normalize_email
 from .repository.users import User
 from .services.breaches import BreachedPasswords
 from .services.mail import Mailer, notices_on
 from .services.passwords import PasswordHasher
+from .services.passkeys import Passkeys
 from .services.two_step import TwoStep
 from .services.two_step_codes import KeyBox
 
@@ -43,7 +44,7 @@ def prune() -> None:
     """Delete ended sessions (past their latest end or idle too long), the counts of failed
     logins and sign-ups that no limit looks at any more, security log events older than
     AUDIT_RETENTION_DAYS, expired mailed links, sign-ins whose second step never came,
-    expired trusted browsers, and mail delivered more than OUTBOX_RETENTION_DAYS ago.
+    expired trusted browsers, passkey challenges never answered, and mail delivered more than OUTBOX_RETENTION_DAYS ago.
 
     Sign-ins sweep their own user's ended sessions already; this is for a timer that wants
     the tables tidy, for example daily.
@@ -65,6 +66,8 @@ def prune() -> None:
         click.echo(f"Deleted {_counted(unfinished, 'sign-in')} that never had its second step.")
         trust = await two_step.prune(database, now)
         click.echo(f"Deleted {_counted(trust, 'expired trusted browser')}.")
+        challenges = await passkeys.prune(database, now)
+        click.echo(f"Deleted {_counted(challenges, 'passkey challenge')} never answered.")
         kept = timedelta(days=config["OUTBOX_RETENTION_DAYS"])
         sent = await delivery.prune(database, now, kept)
         click.echo(f"Deleted {_counted(sent, 'message')} delivered more than {kept.days} days ago.")
@@ -269,14 +272,36 @@ _user_command(
 )
 
 
+_user_command(
+    "remove-passkeys",
+    "Remove every passkey of a user (the user is told by mail, and logs in with the password)",
+    "had its passkeys removed: it logs in with its password",
+    lambda database, user: _remove_passkeys(database, user),
+    lambda user: None,
+)
+
+
 async def _reset_two_step(database: Database, user: User) -> None:
     config, now = load_config(), sessions.utc_now()
-    mailer = Mailer(public_url=config["LINK_URL"], notices=notices_on(config), site_name=config["SITE_NAME"])
-    keys = TwoStep(database, KeyBox(config["SECRET_KEY"]), mailer, issuer=config["SITE_NAME"])
+    keys = TwoStep(database, KeyBox(config["SECRET_KEY"]), _mailer(config), issuer=config["SITE_NAME"])
     await admin.reset_two_step(database, keys, user.id, now)
+    await _log_command(database, security_log.Event.TWO_STEP_RESET, user, "reset-two-step", now)
+
+
+async def _remove_passkeys(database: Database, user: User) -> None:
+    config, now = load_config(), sessions.utc_now()
+    await admin.remove_passkeys(database, Passkeys(database, _mailer(config)), user.id, now)
+    await _log_command(database, security_log.Event.PASSKEYS_REMOVED, user, "remove-passkeys", now)
+
+
+def _mailer(config: dict[str, Any]) -> Mailer:
+    return Mailer(public_url=config["LINK_URL"], notices=notices_on(config), site_name=config["SITE_NAME"])
+
+
+async def _log_command(database: Database, event: security_log.Event, user: User, command: str, now: datetime) -> None:
     await security_log.record(
-        database, security_log.Event.TWO_STEP_RESET, now=now, where=security_log.Where(browser="the quartauth command"),
-        user_id=user.id, email=user.email, detail={"by": "quartauth users reset-two-step"},
+        database, event, now=now, where=security_log.Where(browser="the quartauth command"),
+        user_id=user.id, email=user.email, detail={"by": f"quartauth users {command}"},
     )
 
 

@@ -181,6 +181,8 @@ def _cookie_settings(config: Mapping[str, Any]) -> dict[str, Any]:
         "DEVICE_COOKIE_NAME": cookie_name("quartauth_device", production=secure),
         # Binds a pending sign-in (password right, second step due) to its browser.
         "SECOND_STEP_COOKIE_NAME": cookie_name("quartauth_second_step", production=secure),
+        # Binds the passkey challenges a browser is given to that browser.
+        "PASSKEY_COOKIE_NAME": cookie_name("quartauth_passkey", production=secure),
         # Quart's own session cookie carries only the CSRF seed.
         "SESSION_COOKIE_NAME": cookie_name("quartauth_csrf", production=secure),
         "SESSION_COOKIE_PATH": "/",

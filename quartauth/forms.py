@@ -14,6 +14,7 @@ from .fastpaths.csrf_tokens import FormCsrf
 from .services import password_policy
 from .services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 from .services.emails import InvalidEmail, normalize_email
+from .services.passkeys import MAX_ANSWER_LENGTH, NOT_VALID_MESSAGE
 from .services.two_step import CODE_MISSING_MESSAGE, LONGEST_CODE
 
 
@@ -127,6 +128,11 @@ def repeat_password_field(of: str) -> PasswordField:
     )
 
 
+def passkey_field() -> HiddenField:
+    """A passkey's answer (JSON), put there by the page's script once the browser gives it."""
+    return HiddenField(validators=[Length(max=MAX_ANSWER_LENGTH, message=NOT_VALID_MESSAGE)])
+
+
 def code_field(*, required: bool = True, id: str | None = None, missing: str = CODE_MISSING_MESSAGE) -> StringField:
     """A second step: a code from the authenticator app, or a recovery code (``required``:
     not where only an account with two-step sign-in on is asked for one)."""
@@ -141,8 +147,10 @@ def code_field(*, required: bool = True, id: str | None = None, missing: str = C
 
 class ConfirmPasswordForm(Form):
     """Confirm it's you: the password again, and a code with two-step sign-in on, before
-    something that matters (any blueprint's guarded action may answer with it)."""
+    something that matters (any blueprint's guarded action may answer with it); or, in
+    their place, a passkey's answer, which the page's script puts in ``passkey``."""
 
     password = current_password_field()
     code = code_field(required=False)
+    passkey = passkey_field()
     next = HiddenField()

@@ -27,7 +27,7 @@ async def check_password(email: str, password: str, *, page: str | None = None) 
     """The sign-in flow's outcome for ``password`` (see ``services.sign_in_flow``); refused
     and busy become the app's 429 and 503 pages. ``page``: the signed-in page asking for the
     password again, None for the login page."""
-    outcome = await app_objects().sign_in_flow.check(await _facts(page), email, password)
+    outcome = await app_objects().sign_in_flow.check(await attempt_facts(page), email, password)
     if outcome.result is Result.REFUSED:
         assert outcome.refusal is not None
         raise TooManyAttempts(outcome.refusal)
@@ -38,7 +38,7 @@ async def check_password(email: str, password: str, *, page: str | None = None) 
 
 async def check_code(user: User, code: str, *, page: str | None = None) -> SecondStep:
     """``code`` checked as ``user``'s second step by the sign-in flow; refused is a 429."""
-    checked = await app_objects().sign_in_flow.check_code(await _facts(page), user, code)
+    checked = await app_objects().sign_in_flow.check_code(await attempt_facts(page), user, code)
     if isinstance(checked, Refusal):
         raise TooManyAttempts(checked)
     return checked
@@ -51,13 +51,13 @@ async def await_second_step(user: User, *, remember: bool, next_path: str, after
     await flow.abandon(pending_sign_in_token())
     token = await flow.await_second_step(user, remembered=remember, next_path=next_path, after_reset=after_reset)
     response = redirect(url_for("auth.second_step"))
-    _set_cookie(response, "SECOND_STEP_COOKIE_NAME", token, PENDING_LIFETIME)
+    set_site_cookie(response, "SECOND_STEP_COOKIE_NAME", token, PENDING_LIFETIME)
     return response
 
 
 async def second_step(code: str) -> StepOutcome:
     """The browser's pending sign-in given ``code``; refused is a 429."""
-    outcome = await app_objects().sign_in_flow.second_step(await _facts(None), pending_sign_in_token(), code)
+    outcome = await app_objects().sign_in_flow.second_step(await attempt_facts(None), pending_sign_in_token(), code)
     if outcome.result is Step.REFUSED:
         assert outcome.refusal is not None
         raise TooManyAttempts(outcome.refusal)
@@ -73,7 +73,7 @@ def forget_pending_sign_in(response: BaseResponse) -> None:
     response.delete_cookie(config["SECOND_STEP_COOKIE_NAME"], path="/", secure=config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
 
 
-async def _facts(page: str | None) -> Facts:
+async def attempt_facts(page: str | None) -> Facts:
     return Facts(request.remote_addr, await request_browser(), device_cookie(), page)
 
 
@@ -102,11 +102,11 @@ def device_cookie() -> DeviceCookie | None:
 def give_device_cookie(response: BaseResponse, user: User) -> str:
     """A new device cookie for ``user``'s account: its nonce, which names the browser."""
     value = app_objects().device_cookies.issue(user.id)
-    _set_cookie(response, "DEVICE_COOKIE_NAME", value, DEVICE_COOKIE_LIFETIME)
+    set_site_cookie(response, "DEVICE_COOKIE_NAME", value, DEVICE_COOKIE_LIFETIME)
     return value.partition(".")[0]
 
 
-def _set_cookie(response: BaseResponse, setting: str, value: str, lifetime: timedelta) -> None:
+def set_site_cookie(response: BaseResponse, setting: str, value: str, lifetime: timedelta) -> None:
     """A cookie of the site's own: for every path, never for scripts, and Secure in production."""
     config = current_app.config
     response.set_cookie(

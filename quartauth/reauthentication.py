@@ -15,10 +15,11 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Concatenate, ParamSpec
 
-from quart import request
+from quart import flash, request
 from quart.typing import ResponseReturnValue
 from wtforms import Field
 
+from . import passkey_requests
 from .app_objects import app_objects
 from .fastpaths.rendering import render
 from .forms import ConfirmPasswordForm
@@ -46,11 +47,11 @@ def recent_password_required(view: GuardedView[P]) -> GuardedView[P]:
         if is_recent(signed_in):
             return await view(signed_in, *args, **kwargs)
         form = await ConfirmPasswordForm.create_form()
-        if "password" in await request.form:  # the "Confirm it's you" form, sent back
+        if {"password", "passkey"} & set(await request.form):  # the "Confirm it's you" form, sent back
             confirmed = await confirm(form, signed_in)
             if confirmed is not None:
                 return await view(confirmed, *args, **kwargs)
-        return await confirmation_page(form, action=request.path)
+        return await confirmation_page(form, signed_in, action=request.path)
 
     return guarded
 
@@ -94,8 +95,15 @@ async def is_them(
 
 
 async def confirm(form: ConfirmPasswordForm, signed_in: SignedIn) -> SignedIn | None:
-    """The sign-in, reauthenticated, when the form holds the person's password (and code);
-    else None, with the reason on the form."""
+    """The sign-in, reauthenticated, when the form holds the person's password (and code), or
+    the answer of one of their passkeys; else None, with the reason on the form (or, for a
+    passkey, on the page)."""
+    if form.passkey.data:
+        problem = await passkey_requests.confirm(signed_in.user, form.passkey.data, page="confirm it's you")
+        if problem is not None:
+            await flash(problem, "danger")
+            return None
+        return await sessions.note_reauthentication(app_objects().database, signed_in, app_objects().now())
     if not await form.validate_on_submit():
         return None
     if not await is_them(signed_in, form.password, form.code, page="confirm it's you"):
@@ -103,6 +111,8 @@ async def confirm(form: ConfirmPasswordForm, signed_in: SignedIn) -> SignedIn | 
     return await sessions.note_reauthentication(app_objects().database, signed_in, app_objects().now())
 
 
-async def confirmation_page(form: ConfirmPasswordForm, *, action: str) -> ResponseReturnValue:
-    minutes = int(app_objects().lifetimes.reauthentication.total_seconds() // 60)
-    return await render("reauthentication/confirm.html", form=form, action=action, minutes=minutes)
+async def confirmation_page(form: ConfirmPasswordForm, signed_in: SignedIn, *, action: str) -> ResponseReturnValue:
+    objects = app_objects()
+    minutes = int(objects.lifetimes.reauthentication.total_seconds() // 60)
+    passkeys = bool(passkey_requests.relying_party() and await objects.passkeys.count(signed_in.user.id))
+    return await render("reauthentication/confirm.html", form=form, action=action, minutes=minutes, passkeys=passkeys)

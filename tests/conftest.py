@@ -101,6 +101,14 @@ async def clocked_app(migrated_database_url: str, clock: Clock) -> AsyncIterator
 
 
 @pytest.fixture
+async def passkey_app(migrated_database_url: str, clock: Clock) -> AsyncIterator[Quart]:
+    """The app at http://localhost, where passkeys work (the relying party is PUBLIC_URL's)."""
+    app = create_app(app_settings(migrated_database_url, CLOCK=clock, PUBLIC_URL="http://localhost"))
+    async with app.test_app():
+        yield app
+
+
+@pytest.fixture
 def client(app: Quart) -> QuartClient:
     return app.test_client()
 

@@ -26,6 +26,7 @@ from ..repository.users import (
 )
 from . import paging, tokens
 from .emails import MAX_LENGTH as EMAIL_MAX_LENGTH
+from .passkeys import Passkeys
 from .two_step import TwoStep
 
 PAGE_SIZE = 50
@@ -180,6 +181,15 @@ async def reset_two_step(db: Database, two_step: TwoStep, user_id: int, now: dat
     if not user.has_two_step:
         raise Refused(f"{user.email} does not have two-step sign-in on: there is nothing to reset.")
     await two_step.turn_off(user, now, by_admin=True)
+    return user
+
+
+async def remove_passkeys(db: Database, passkeys: Passkeys, user_id: int, now: datetime) -> User:
+    """Remove every passkey of the user (one was lost, or is not theirs); they are told by
+    mail, and log in with their password."""
+    user = await _existing(db, user_id)
+    if not await passkeys.remove_all(user, now):
+        raise Refused(f"{user.email} has no passkey: there is nothing to remove.")
     return user
 
 

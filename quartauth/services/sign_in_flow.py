@@ -33,14 +33,21 @@ under the same limits as a password (a wrong code counts as a failed login), and
 requests that bring a right code, one finishes it: in one transaction, the code is spent,
 the session starts, the login is logged and the owner told of a new browser. The signed-in pages that ask for the password again ask for
 a code too (``check_code``).
+
+**Passkeys** (``passkeys``): a passkey's answer signs in without the password and without a
+second step (``sign_in_with_passkey``); it can be the second step after a password
+(``second_step_with_passkey``), and it answers Confirm it's you (``check_passkey``). A
+refused answer counts as a failed login, per client address (a passkey names no account
+until it is checked), and a disabled account's passkey is refused as an unknown one is.
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from ..db import Database, Executor
+from ..db import Connection, Database, Executor
 from ..repository.pending_sign_ins import (
     PendingSignIn,
     delete_pending_sign_in,
@@ -56,6 +63,7 @@ from . import security_log
 from .admission import HashingBusy, KnownBrowser
 from .devices import DeviceCookie, DeviceCookies
 from .mail import Letter, Mailer
+from .passkeys import NOT_KNOWN_MESSAGE, Passkeys, Purpose, Refused, RelyingParty
 from .passwords import PasswordHasher
 from .secret_tokens import hash_token, new_token, plausible
 from .sessions import Clock, Lifetimes, SignedIn, start_session
@@ -95,6 +103,7 @@ class Outcome:
     user: User | None = None
     refusal: Refusal | None = None
     known_browser: bool = False
+    problem: str | None = None  # why a passkey's answer did not count, for the page
 
 
 class _FinishedElsewhere(Exception):
@@ -124,6 +133,11 @@ class StepOutcome:
     known_browser: bool = False
     recovery_codes_left: int | None = None
     refusal: Refusal | None = None
+    problem: str | None = None  # why a passkey's answer did not count, for the page
+
+
+# A second step's proof, checked for the user in the transaction that finishes the sign-in.
+Prove = Callable[[User, Connection, datetime], Awaitable[SecondStep]]
 
 
 class SignInFlow:
@@ -135,6 +149,7 @@ class SignInFlow:
         device_cookies: DeviceCookies,
         mailer: Mailer,
         two_step: TwoStep,
+        passkeys: Passkeys,
         lifetimes: Lifetimes,
         clock: Clock,
     ) -> None:
@@ -144,6 +159,7 @@ class SignInFlow:
         self._device_cookies = device_cookies
         self._mailer = mailer
         self._two_step = two_step
+        self._passkeys = passkeys
         self._lifetimes = lifetimes
         self._clock = clock
 
@@ -177,7 +193,8 @@ class SignInFlow:
         if facts.page is None:
             if user.has_two_step and not (cookie and await self._two_step.is_trusted(user.id, cookie.browser, self._clock())):
                 return Outcome(Result.SECOND_STEP_DUE, user=user, known_browser=known is not None)
-            await self._record_login(facts, user, known=known is not None, second_step="trusted browser" if user.has_two_step else None)
+            how = {"second_step": "trusted browser"} if user.has_two_step else {}
+            await self._record_login(facts, user, known=known is not None, **how)
         return Outcome(Result.SIGNED_IN, user=user, known_browser=known is not None)
 
     # --- the second step -------------------------------------------------------------------
@@ -192,9 +209,10 @@ class SignInFlow:
         )
         return token
 
-    async def pending(self, token: str | None) -> bool:
-        """Whether ``token`` is that of a pending sign-in still waiting for its second step."""
-        return bool(token and plausible(token) and await select_pending_sign_in(self._db, hash_token(token), self._clock()))
+    async def pending_user(self, token: str | None) -> User | None:
+        """The account of the pending sign-in of ``token``, while it waits for its second step."""
+        waiting = await select_pending_sign_in(self._db, hash_token(token), self._clock()) if token and plausible(token) else None
+        return await select_user_by_id(self._db, waiting.user_id) if waiting else None
 
     async def abandon(self, token: str | None) -> None:
         """End a pending sign-in (logging out, or logging in again, on its browser)."""
@@ -209,6 +227,30 @@ class SignInFlow:
         the code holds no places in the limits (a password does: its check takes a while). A
         wrong code counts as a failed login all the same.
         """
+
+        async def prove(user: User, connection: Connection, now: datetime) -> SecondStep:
+            return await self._two_step.check(user, code, now, db=connection)
+
+        return await self._second_step(facts, token, prove)
+
+    async def second_step_with_passkey(
+        self, facts: Facts, token: str | None, browser: str, answer: str, party: RelyingParty
+    ) -> StepOutcome:
+        """The pending sign-in of ``token`` given a passkey's ``answer`` in place of a code:
+        under the same tries and limits; the passkey must be the account's."""
+
+        async def prove(user: User, connection: Connection, now: datetime) -> SecondStep:
+            try:
+                await self._passkeys.check(
+                    Purpose.SECOND_STEP, browser, answer, party, now, user=user, db=connection, where=_where(facts)
+                )
+            except Refused as refused:
+                return SecondStep(Check.WRONG, Proof.PASSKEY, problem=refused.message)
+            return SecondStep(Check.ACCEPTED, Proof.PASSKEY)
+
+        return await self._second_step(facts, token, prove)
+
+    async def _second_step(self, facts: Facts, token: str | None, prove: Prove) -> StepOutcome:
         now = self._clock()
         token_hash = hash_token(token) if token and plausible(token) else None
         waiting = await take_a_try(self._db, token_hash, now, MAX_TRIES) if token_hash else None
@@ -224,7 +266,7 @@ class SignInFlow:
             await self._record_refusal(facts, user, refusal)
             return StepOutcome(Step.REFUSED, refusal=refusal)
         try:
-            checked, signed_in = await self._finish(facts, user, token_hash, waiting, code, known=known)
+            checked, signed_in = await self._finish(facts, user, token_hash, waiting, prove, known=known)
         except _FinishedElsewhere:
             return StepOutcome(Step.ENDED)
         if checked.result is not Check.ACCEPTED:
@@ -233,24 +275,24 @@ class SignInFlow:
             if waiting.tries >= MAX_TRIES:
                 await delete_pending_sign_in(self._db, token_hash)
                 return StepOutcome(Step.TOO_MANY_WRONG)
-            return StepOutcome(Step.USED if checked.result is Check.USED else Step.WRONG)
+            return StepOutcome(Step.USED if checked.result is Check.USED else Step.WRONG, problem=checked.problem)
         return StepOutcome(
             Step.SIGNED_IN, user=user, signed_in=signed_in, remembered=waiting.remembered, next_path=waiting.next_path,
             after_reset=waiting.after_reset, known_browser=known, recovery_codes_left=checked.recovery_codes_left,
         )
 
     async def _finish(
-        self, facts: Facts, user: User, token_hash: str, waiting: PendingSignIn, code: str, *, known: bool
+        self, facts: Facts, user: User, token_hash: str, waiting: PendingSignIn, prove: Prove, *, known: bool
     ) -> tuple[SecondStep, SignedIn | None]:
-        """Check the code, and when it is right, finish the sign-in in the same transaction: the
+        """Check the code (or passkey), and when it is right, finish the sign-in in the same transaction: the
         code spent, the pending sign-in taken, the session started, the login logged and its
         notice queued, all or none (of two right codes at once, one signs in and the other's is
         not spent). Raises ``_FinishedElsewhere`` when another request took the sign-in first."""
         now = self._clock()
         async with self._db.transaction() as connection:
-            checked = await self._two_step.check(user, code, now, db=connection)
+            checked = await prove(user, connection, now)
             if checked.result is not Check.ACCEPTED:
-                return checked, None
+                return checked, None  # what the check used up (a passkey's challenge) stays used
             if not await take_pending_sign_in(connection, token_hash, now):
                 raise _FinishedElsewhere()  # rolls the spent code back
             signed_in = await start_session(
@@ -259,7 +301,7 @@ class SignInFlow:
             )
             await self._record_code(facts, user, checked, db=connection)
             if not waiting.after_reset:
-                await self._record_login(facts, user, known=known, second_step=checked.proof.value, db=connection)
+                await self._record_login(facts, user, known=known, db=connection, second_step=checked.proof.value)
         return checked, signed_in
 
     async def check_code(self, facts: Facts, user: User, code: str) -> SecondStep | Refusal:
@@ -276,6 +318,48 @@ class SignInFlow:
                 await self._throttle.failed(turn)
         await self._record_code(facts, user, checked)
         return checked
+
+    # --- passkeys ----------------------------------------------------------------------------
+
+    async def sign_in_with_passkey(self, facts: Facts, browser: str, answer: str, party: RelyingParty) -> Outcome:
+        """Whether a passkey's ``answer`` signs its account in: no password, no second step
+        (the passkey verified its person: two factors by itself). ``browser``: the token of
+        the cookie its challenge is bound to."""
+        attempt = LoginAttempt(facts.client_address, None)
+        if (refusal := await self._throttle.refusal(attempt)) is not None:
+            if refusal.first:
+                await self._record(facts, security_log.Event.LOGIN_REFUSED, email="", detail={"with": "passkey"})
+            return Outcome(Result.REFUSED, refusal=refusal)
+        try:
+            checked = await self._passkeys.check(Purpose.SIGN_IN, browser, answer, party, self._clock(), where=_where(facts))
+            user = await select_user_by_id(self._db, checked.passkey.user_id)
+            if user is None or user.is_disabled:  # told as an unknown passkey is
+                raise Refused(NOT_KNOWN_MESSAGE, "account disabled")
+        except Refused as refused:
+            await self._throttle.count_failure(attempt)
+            await self._record(facts, security_log.Event.LOGIN_FAILED, email="", detail={"with": "passkey", "reason": refused.reason})
+            return Outcome(Result.WRONG, problem=refused.message)
+        known = self._device_cookies.vouches_for(facts.device_cookie, user.id)
+        await self._record_login(facts, user, known=known, **{"with": "passkey"})
+        return Outcome(Result.SIGNED_IN, user=user, known_browser=known)
+
+    async def check_passkey(self, facts: Facts, user: User, browser: str, answer: str, party: RelyingParty) -> Outcome:
+        """Whether a passkey's ``answer`` is signed-in ``user``'s (Confirm it's you): under the
+        limits of a login; a refused one counts as a failed login and is on the security log."""
+        attempt = self._attempt(facts, user)
+        if (refusal := await self._throttle.refusal(attempt)) is not None:
+            await self._record_refusal(facts, user, refusal)
+            return Outcome(Result.REFUSED, refusal=refusal)
+        try:
+            await self._passkeys.check(Purpose.CONFIRM, browser, answer, party, self._clock(), user=user, where=_where(facts))
+        except Refused as refused:
+            await self._throttle.count_failure(attempt)
+            await self._record(
+                facts, security_log.Event.PASSWORD_CHECK_FAILED, email=user.email, user=user,
+                detail={"on": facts.page or "", "with": "passkey", "reason": refused.reason},
+            )
+            return Outcome(Result.WRONG, user=user, problem=refused.message)
+        return Outcome(Result.SIGNED_IN, user=user)
 
     def _attempt(self, facts: Facts, user: User) -> LoginAttempt:
         cookie = facts.device_cookie if self._device_cookies.vouches_for(facts.device_cookie, user.id) else None
@@ -319,11 +403,10 @@ class SignInFlow:
             await self._record(facts, security_log.Event.PASSWORD_CHECK_FAILED, user=user, email=email, detail={"on": facts.page})
 
     async def _record_login(
-        self, facts: Facts, user: User, *, known: bool, second_step: str | None = None, db: Executor | None = None
+        self, facts: Facts, user: User, *, known: bool, db: Executor | None = None, **how: object
     ) -> None:
-        detail: dict[str, object] = {"known_device": known}
-        if second_step is not None:
-            detail["second_step"] = second_step
+        """``how``: what came with the password (``second_step``), or in its place (``with``)."""
+        detail: dict[str, object] = {"known_device": known, **how}
         await self._record(facts, security_log.Event.LOGIN, user=user, email=user.email, detail=detail, db=db)
         if not known:  # a browser new to the account: tell its owner
             now = self._clock()
@@ -356,6 +439,10 @@ class SignInFlow:
             email=user.email if user else email,
             detail=detail,
         )
+
+
+def _where(facts: Facts) -> security_log.Where:
+    return security_log.Where(facts.client_address, facts.browser)
 
 
 async def prune(db: Database, now: datetime) -> int:

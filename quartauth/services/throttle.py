@@ -139,23 +139,29 @@ class TooManyAttempts(Exception):
 
 @dataclass(frozen=True)
 class LoginAttempt:
-    """Who tries to log in to what: the client address, the (normalized) email, and the
-    device nonce when the browser's device cookie vouches for that account."""
+    """Who tries to log in to what: the client address, the (normalized) email (None: a
+    passkey, which names no account until it is checked), and the device nonce when the
+    browser's device cookie vouches for that account."""
 
     client_address: str | None
-    email: str
+    email: str | None
     device: str | None = None
 
     def keys(self, rules: Rules) -> list[tuple[Rule, str]]:
         """Where a failure counts."""
         if self.device is not None:
             return [(rules.device, self.device)]
-        address, account = network_of(self.client_address), _digest(self.email)
+        address = network_of(self.client_address)
+        if self.email is None:
+            return [(rules.address, address)]
+        account = _digest(self.email)
         return [(rules.address, address), (rules.pair, f"{account}|{address}"), (rules.account, account)]
 
     def success_keys(self, rules: Rules) -> list[tuple[Rule, str]]:
         """Where a success counts."""
-        keys = [(rules.login_address, network_of(self.client_address)), (rules.login_account, _digest(self.email))]
+        keys = [(rules.login_address, network_of(self.client_address))]
+        if self.email is not None:
+            keys.append((rules.login_account, _digest(self.email)))
         if self.device is not None:
             keys.append((rules.login_device, self.device))
         return keys

@@ -62,15 +62,18 @@ class Proof(Enum):
 
     CODE = "code"
     RECOVERY_CODE = "recovery code"
+    PASSKEY = "passkey"
 
 
 @dataclass(frozen=True)
 class SecondStep:
-    """A second step checked: ``recovery_codes_left`` when a recovery code was used."""
+    """A second step checked: ``recovery_codes_left`` when a recovery code was used;
+    ``problem``: what the page says of a passkey that did not count."""
 
     result: Check
     proof: Proof
     recovery_codes_left: int | None = None
+    problem: str | None = None
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,8 @@ class LiveServer:
         inherit_environment: bool = True,
     ) -> None:
         self.port = free_port()
+        # Where browsers are sent; "localhost" for passkeys, whose site cannot be an IP address.
+        self.host = "127.0.0.1"
         self.environment = {**(os.environ if inherit_environment else {}), **environment}
         self.log_file = log_file
         self.app = app
@@ -140,4 +142,4 @@ class LiveServer:
         raise RuntimeError(f"the server did not answer within {seconds}s")
 
     def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"

@@ -1,10 +1,20 @@
 from __future__ import annotations
 
-from wtforms import EmailField, PasswordField
-from wtforms.validators import InputRequired
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import InputRequired, Length
 
-from ...forms import Form, NormalizedEmail, code_field, current_password_field, new_password_problem, new_password_field, repeat_password_field
+from ...forms import (
+    Form,
+    NormalizedEmail,
+    code_field,
+    current_password_field,
+    new_password_problem,
+    new_password_field,
+    passkey_field,
+    repeat_password_field,
+)
 from ...services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
+from ...services.passkeys import MAX_NAME_LENGTH
 
 
 class ChangePasswordForm(Form):
@@ -40,3 +50,15 @@ class ChangeEmailForm(Form):
     # The account page has two forms that ask for it: this one's label and id are its own.
     current_password = current_password_field("Your password", id="change_email_current_password")
     code = code_field(required=False, id="change_email_code")
+
+
+class AddPasskeyForm(Form):
+    """A new passkey: its name (the browser's, when left empty) and the browser's answer,
+    which the page's script puts in ``passkey``."""
+
+    name = StringField(
+        "Name",
+        validators=[Length(max=MAX_NAME_LENGTH, message=f"A name is at most {MAX_NAME_LENGTH} characters.")],
+        render_kw={"maxlength": MAX_NAME_LENGTH, "autocomplete": "off"},
+    )
+    passkey = passkey_field()

@@ -1,16 +1,18 @@
 """The signed-in person's own account: who they are, their sessions, their password, their
-two-step sign-in, and deleting it all."""
+two-step sign-in, their passkeys, and deleting it all."""
 from __future__ import annotations
 
 from quart import Blueprint, flash, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 
+from ... import passkey_requests
 from ...app_objects import app_objects
 from ...fastpaths.rendering import render
-from ...reauthentication import is_them, recent_password_required
-from ...request_facts import count_mail_asked, log_event
+from ...reauthentication import is_recent, is_them, recent_password_required
+from ...request_facts import count_mail_asked, log_event, request_browser
 from ...services import email_flows, security_log, sessions, users
 from ...services.admin import Refused
+from ...services.passkeys import MAX_ANSWER_LENGTH, NOT_VALID_MESSAGE, Refused as PasskeyRefused
 from ...services.security_log import Event
 from ...services.paging import MAX_ID
 from ...services.sessions import SignedIn
@@ -18,7 +20,7 @@ from ...services.tokens import Purpose
 from ...services.two_step import CODE_MESSAGES, NotSetUp
 from ...services.two_step_codes import Check
 from ...signed_in import TwoStepNotSetUp, remove_session_cookie, set_session_cookie, signed_in_required, two_step_required_of
-from .forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm, TwoStepSetupForm
+from .forms import AddPasskeyForm, ChangeEmailForm, ChangePasswordForm, DeleteAccountForm, TwoStepSetupForm
 
 blueprint = Blueprint("account", __name__, template_folder="templates")
 blueprint.add_app_template_global(security_log.label_of, "event_label")
@@ -50,6 +52,7 @@ async def _overview(
         signed_in=signed_in,
         recovery_codes_left=await two_step.recovery_codes_left(user.id) if user.has_two_step else 0,
         trusted_browsers=await two_step.trusted_browsers(user.id, now) if user.has_two_step else 0,
+        passkeys=await app_objects().passkeys.of_user(user.id),
         sessions=live,
         email_change=await email_flows.pending_email_change(db, signed_in.user, now),
         password_form=password_form or await ChangePasswordForm.create_form(),
@@ -227,3 +230,60 @@ async def forget_trusted_browsers(signed_in: SignedIn) -> ResponseReturnValue:
     await log_event(Event.TRUSTED_BROWSERS_FORGOTTEN, user=signed_in.user, detail={"browsers": forgotten})
     await flash("Your trusted browsers were forgotten: each asks for a code at its next login.", "success")
     return redirect(url_for("account.overview", _anchor="two-step"))
+
+
+# --- passkeys ------------------------------------------------------------------------------
+
+# A credential id is base64url; longer than this, it is nobody's (the route does not match it).
+CREDENTIAL_ID = f"<string(maxlength={MAX_ANSWER_LENGTH}):credential_id>"
+CONFIRM_FIRST_MESSAGE = "Confirm it's you again to add a passkey: reload this page."
+
+
+@blueprint.route("/account/passkeys/add", methods=["GET", "POST"])
+@signed_in_required
+@recent_password_required
+async def add_passkey(signed_in: SignedIn) -> ResponseReturnValue:
+    """Add a passkey: the page's script asks the browser to make one, and posts its answer."""
+    form, objects = await AddPasskeyForm.create_form(), app_objects()
+    party = passkey_requests.relying_party()
+    # A post without an answer is the Confirm it's you form, answered: the page is what it asked for.
+    if party is not None and form.passkey.data and await form.validate_on_submit():
+        name = form.name.data.strip() or await request_browser()
+        try:
+            passkey = await objects.passkeys.add(signed_in.user, passkey_requests.browser_token() or "", form.passkey.data, name, party, objects.now())
+        except PasskeyRefused as refused:
+            await flash(refused.message, "danger")
+        else:
+            await log_event(Event.PASSKEY_ADDED, user=signed_in.user, detail={"passkey": passkey.name})
+            await flash("Passkey added.", "success")
+            return redirect(url_for("account.overview", _anchor="passkeys"))
+    elif form.passkey.errors:
+        await flash(NOT_VALID_MESSAGE, "danger")
+    return await render(
+        "account/add_passkey.html", form=form, passkeys_here=party is not None, relying_party=objects.relying_party
+    )
+
+
+@blueprint.post("/account/passkeys/options")
+@signed_in_required
+async def passkey_options(signed_in: SignedIn) -> ResponseReturnValue:
+    """What the browser is handed to make a passkey: only within Confirm it's you's minutes."""
+    if not is_recent(signed_in):
+        return passkey_requests.problem(CONFIRM_FIRST_MESSAGE, 403)
+    objects = app_objects()
+    return await passkey_requests.options(
+        lambda browser, party: objects.passkeys.options_to_add(signed_in.user, browser, party, objects.now())
+    )
+
+
+@blueprint.post(f"/account/passkeys/{CREDENTIAL_ID}/remove")
+@signed_in_required
+@recent_password_required
+async def remove_passkey(signed_in: SignedIn, credential_id: str) -> ResponseReturnValue:
+    name = await app_objects().passkeys.remove(signed_in.user, credential_id, app_objects().now())
+    if name is None:
+        await flash("That passkey is not one of yours, or it was removed already.", "info")
+    else:
+        await log_event(Event.PASSKEY_REMOVED, user=signed_in.user, detail={"passkey": name})
+        await flash("Passkey removed.", "success")
+    return redirect(url_for("account.overview", _anchor="passkeys"))

@@ -82,7 +82,7 @@ async def show_security_log(signed_in: SignedIn) -> ResponseReturnValue:
 @blueprint.get(f"/users/{USER_ID}")
 @admin_required
 async def user(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
-    return await render("admin/user.html", user=await _summary(user_id))
+    return await render("admin/user.html", user=await _summary(user_id), passkeys=await app_objects().passkeys.count(user_id))
 
 
 @blueprint.get(f"/users/{USER_ID}/confirm-disable")
@@ -133,6 +133,11 @@ ACTIONS = {
         lambda db, user_id, by, now: admin.reset_two_step(db, app_objects().two_step, user_id, now),
         "{email}'s two-step sign-in was reset: it logs in with its password alone until it is set up again.",
         Event.TWO_STEP_RESET,
+    ),
+    "remove-passkeys": Action(
+        lambda db, user_id, by, now: admin.remove_passkeys(db, app_objects().passkeys, user_id, now),
+        "{email}'s passkeys were removed: it logs in with its password.",
+        Event.PASSKEYS_REMOVED,
     ),
 }
 

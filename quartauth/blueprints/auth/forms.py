@@ -9,6 +9,7 @@ from ...forms import (
     email_field,
     new_password_problem,
     new_password_field,
+    passkey_field,
     repeat_password_field,
 )
 
@@ -32,6 +33,21 @@ class LoginForm(Form):
 class SecondStepForm(Form):
     code = code_field()
     trust = BooleanField("Trust this browser for 30 days")
+
+
+class PasskeyLoginForm(Form):
+    """Signing in with a passkey: its answer, put there by the login page's script."""
+
+    passkey = passkey_field()
+    remember = BooleanField("Remember me", id="passkey_remember")
+    next = HiddenField(id="passkey_next")
+
+
+class PasskeySecondStepForm(Form):
+    """A passkey as the second step: its answer, put there by the page's script."""
+
+    passkey = passkey_field()
+    trust = BooleanField("Trust this browser for 30 days", id="passkey_trust")
 
 
 class LogoutForm(Form):

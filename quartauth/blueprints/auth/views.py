@@ -9,7 +9,7 @@ from quart import Blueprint, current_app, flash, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 from quart_auth import Unauthorized
 
-from ... import reauthentication
+from ... import passkey_requests, reauthentication
 from ...app_objects import app_objects
 from ...fastpaths.rendering import render
 from ...forms import ConfirmPasswordForm
@@ -34,7 +34,8 @@ from ...services.two_step_codes import Check
 from ...services.users import User
 from ...signed_in import current_sign_in, remove_session_cookie, set_session_cookie, signed_in_required
 from ...link_pages import button_page, dead_link_page
-from .forms import LoginForm, LogoutForm, RegisterForm, SecondStepForm
+from ...services.passkeys import NOT_VALID_MESSAGE, Purpose
+from .forms import LoginForm, LogoutForm, PasskeyLoginForm, PasskeySecondStepForm, RegisterForm, SecondStepForm
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 logger = logging.getLogger("quartauth.mail")
@@ -154,12 +155,57 @@ async def login() -> ResponseReturnValue:
         elif outcome.result is Result.SECOND_STEP_DUE:
             return await await_second_step(outcome.user, remember=form.remember.data, next_path=target)
         else:
-            await start_session(outcome.user, remember=form.remember.data)
-            response = redirect(target)
-            if not outcome.known_browser:
-                give_device_cookie(response, outcome.user)
+            return await _signed_in(outcome.user, remember=form.remember.data, target=target, known_browser=outcome.known_browser)
+    return await _login_page(form)
+
+
+async def _login_page(form: LoginForm) -> ResponseReturnValue:
+    passkey_form = None
+    if passkey_requests.relying_party() is not None:
+        passkey_form = await PasskeyLoginForm.create_form()
+        passkey_form.next.data = form.next.data
+    return await render("auth/login.html", form=form, passkey_form=passkey_form)
+
+
+async def _signed_in(user: User, *, remember: bool, target: str, known_browser: bool) -> ResponseReturnValue:
+    await start_session(user, remember=remember)
+    response = redirect(target)
+    if not known_browser:
+        give_device_cookie(response, user)
+    return response
+
+
+@blueprint.post("/login/passkey/options")
+async def passkey_options() -> ResponseReturnValue:
+    """What the login page's script hands the browser to sign in with a passkey: a challenge,
+    and no account named."""
+    objects = app_objects()
+    return await passkey_requests.options(
+        lambda browser, party: objects.passkeys.options_to_check(Purpose.SIGN_IN, browser, party, objects.now())
+    )
+
+
+@blueprint.post("/login/passkey")
+async def login_with_passkey() -> ResponseReturnValue:
+    """A passkey's answer, from the login page's script: signed in, with no password and no
+    second step (the passkey verified its person), or back to the login page with why not."""
+    if current_sign_in() is not None:
+        await flash("You are already logged in.", "info")
+        return redirect(url_for("core.home"))
+    form = await PasskeyLoginForm.create_form()
+    target = safe_redirect_target(form.next.data)
+    if not await form.validate_on_submit():
+        problem = next(iter(form.passkey.errors), NOT_VALID_MESSAGE)
+    else:
+        outcome = await passkey_requests.sign_in(form.passkey.data)
+        if outcome.result is Result.SIGNED_IN and outcome.user is not None:
+            await app_objects().sign_in_flow.abandon(pending_sign_in_token())
+            response = await _signed_in(outcome.user, remember=form.remember.data, target=target, known_browser=outcome.known_browser)
+            forget_pending_sign_in(response)
             return response
-    return await render("auth/login.html", form=form)
+        problem = outcome.problem or NOT_VALID_MESSAGE
+    await flash(problem, "danger")
+    return redirect(url_for("auth.login", next=form.next.data or None))
 
 
 # What the second step's page says when the code is not taken; ENDED and TOO_MANY_WRONG send
@@ -178,16 +224,61 @@ async def second_step() -> ResponseReturnValue:
         return redirect(url_for("core.home"))
     form = await SecondStepForm.create_form()
     if request.method == "GET":
-        if not await app_objects().sign_in_flow.pending(pending_sign_in_token()):
+        if (user := await app_objects().sign_in_flow.pending_user(pending_sign_in_token())) is None:
             return await _log_in_again(STEP_ENDED_MESSAGES[Step.ENDED])
-    elif await form.validate_on_submit():
+        return await _second_step_page(form, user)
+    if await form.validate_on_submit():
         outcome = await check_second_step(form.code.data)
-        if outcome.result in STEP_ENDED_MESSAGES:
-            return await _log_in_again(STEP_ENDED_MESSAGES[outcome.result])
-        if outcome.result is Step.SIGNED_IN and outcome.user is not None:
-            return await _signed_in_in_two_steps(outcome, trust=form.trust.data)
+        if (answered := await _second_step_answered(outcome, trust=form.trust.data)) is not None:
+            return answered
         form.code.errors.append(CODE_MESSAGES[Check.USED if outcome.result is Step.USED else Check.WRONG])
-    return await render("auth/second_step.html", form=form)
+    return await _second_step_page(form, await app_objects().sign_in_flow.pending_user(pending_sign_in_token()))
+
+
+async def _second_step_page(form: SecondStepForm, user: User | None) -> ResponseReturnValue:
+    """The page, with a passkey beside the code when the account has one and works here."""
+    passkey_form = None
+    if user is not None and passkey_requests.relying_party() is not None and await app_objects().passkeys.count(user.id):
+        passkey_form = await PasskeySecondStepForm.create_form()
+    return await render("auth/second_step.html", form=form, passkey_form=passkey_form)
+
+
+async def _second_step_answered(outcome: StepOutcome, *, trust: bool) -> ResponseReturnValue | None:
+    """Where a second step that ended or signed in goes; None when the page asks again."""
+    if outcome.result in STEP_ENDED_MESSAGES:
+        return await _log_in_again(STEP_ENDED_MESSAGES[outcome.result])
+    if outcome.result is Step.SIGNED_IN and outcome.user is not None:
+        return await _signed_in_in_two_steps(outcome, trust=trust)
+    return None
+
+
+@blueprint.post("/login/two-step/passkey/options")
+async def second_step_passkey_options() -> ResponseReturnValue:
+    """A challenge for a passkey of the account whose sign-in this browser holds."""
+    objects = app_objects()
+    user = await objects.sign_in_flow.pending_user(pending_sign_in_token())
+    if user is None:
+        return passkey_requests.problem(STEP_ENDED_MESSAGES[Step.ENDED], 401)
+    return await passkey_requests.options(
+        lambda browser, party: objects.passkeys.options_to_check(Purpose.SECOND_STEP, browser, party, objects.now(), user=user)
+    )
+
+
+@blueprint.post("/login/two-step/passkey")
+async def second_step_with_passkey() -> ResponseReturnValue:
+    """A passkey's answer as the second step, in place of a code."""
+    if current_sign_in() is not None:
+        return redirect(url_for("core.home"))
+    form = await PasskeySecondStepForm.create_form()
+    if not await form.validate_on_submit():
+        problem = next(iter(form.passkey.errors), NOT_VALID_MESSAGE)
+    else:
+        outcome = await passkey_requests.second_step(pending_sign_in_token(), form.passkey.data)
+        if (answered := await _second_step_answered(outcome, trust=form.trust.data)) is not None:
+            return answered
+        problem = outcome.problem or NOT_VALID_MESSAGE
+    await flash(problem, "danger")
+    return redirect(url_for("auth.second_step"))
 
 
 async def _signed_in_in_two_steps(outcome: StepOutcome, *, trust: bool) -> ResponseReturnValue:
@@ -235,6 +326,16 @@ async def logout() -> ResponseReturnValue:
     return response
 
 
+@blueprint.post("/confirm/passkey/options")
+@signed_in_required
+async def confirm_passkey_options(signed_in: SignedIn) -> ResponseReturnValue:
+    """A challenge for a passkey of the signed-in account, for Confirm it's you."""
+    objects = app_objects()
+    return await passkey_requests.options(
+        lambda browser, party: objects.passkeys.options_to_check(Purpose.CONFIRM, browser, party, objects.now(), user=signed_in.user)
+    )
+
+
 @blueprint.route("/confirm", methods=["GET", "POST"])
 @signed_in_required
 async def confirm(signed_in: SignedIn) -> ResponseReturnValue:
@@ -244,7 +345,7 @@ async def confirm(signed_in: SignedIn) -> ResponseReturnValue:
         form.next.data = request.args.get("next", "")
     elif await reauthentication.confirm(form, signed_in) is not None:
         return redirect(safe_redirect_target(form.next.data, default=url_for("account.overview")))
-    return await reauthentication.confirmation_page(form, action=url_for("auth.confirm"))
+    return await reauthentication.confirmation_page(form, signed_in, action=url_for("auth.confirm"))
 
 
 @blueprint.app_errorhandler(Unauthorized)

@@ -1,0 +1,93 @@
+"""Passkeys on the request's side: whether this page's address is the relying party's, the
+cookie that binds the challenges a browser is given to that browser, the options the page's
+script asks for (JSON), and a browser's answer handed to the sign-in flow.
+
+The script (``static/passkeys.js``) asks for options with a POST carrying the page's CSRF
+token in a header, hands them to ``navigator.credentials``, and posts the answer in the
+``passkey`` field of an ordinary form: everything after the options is a form post like any
+other, with its redirects and flashed messages.
+"""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
+
+from quart import current_app, jsonify, request
+from quart.typing import ResponseReturnValue
+
+from .app_objects import app_objects
+from .logging_in import attempt_facts, set_site_cookie
+from .repository.users import User
+from .services.passkeys import CHALLENGE_LIFETIME, RelyingParty
+from .services.secret_tokens import new_token, plausible
+from .services.sign_in_flow import Outcome, Result, StepOutcome, Step
+from .services.throttle import TooManyAttempts
+
+UNAVAILABLE_MESSAGE = "Passkeys do not work at this address: open the site at its own address."
+
+
+def relying_party() -> RelyingParty | None:
+    """The relying party, when this page is at its origin: only there can a browser use a
+    passkey of the site (never at an IP address, nor at another name of the site)."""
+    party = app_objects().relying_party
+    return party if party is not None and request.host.lower() == urlsplit(party.origin).netloc else None
+
+
+def browser_token() -> str | None:
+    token = request.cookies.get(current_app.config["PASSKEY_COOKIE_NAME"])
+    return token if token and plausible(token) else None
+
+
+async def options(make: Callable[[str, RelyingParty], Awaitable[str]]) -> ResponseReturnValue:
+    """The options ``make`` gives for this browser (JSON), with the cookie their challenge is
+    bound to; a problem is JSON too, for the script to show."""
+    party = relying_party()
+    if party is None:
+        return problem(UNAVAILABLE_MESSAGE, 409)
+    token = browser_token() or new_token()
+    response = current_app.response_class(await make(token, party), content_type="application/json")
+    set_site_cookie(response, "PASSKEY_COOKIE_NAME", token, CHALLENGE_LIFETIME)
+    return response
+
+
+def problem(message: str, status: int) -> ResponseReturnValue:
+    return jsonify({"error": message}), status
+
+
+async def sign_in(answer: str) -> Outcome:
+    """A passkey's answer, signing in (see ``SignInFlow.sign_in_with_passkey``); refused is a 429."""
+    party = relying_party()
+    if party is None:
+        return Outcome(Result.WRONG, problem=UNAVAILABLE_MESSAGE)
+    outcome = await app_objects().sign_in_flow.sign_in_with_passkey(await attempt_facts(None), browser_token() or "", answer, party)
+    if outcome.result is Result.REFUSED:
+        assert outcome.refusal is not None
+        raise TooManyAttempts(outcome.refusal)
+    return outcome
+
+
+async def second_step(pending_token: str | None, answer: str) -> StepOutcome:
+    """A passkey's answer as the second step of the browser's pending sign-in; refused is a 429."""
+    party = relying_party()
+    if party is None:
+        return StepOutcome(Step.WRONG, problem=UNAVAILABLE_MESSAGE)
+    outcome = await app_objects().sign_in_flow.second_step_with_passkey(
+        await attempt_facts(None), pending_token, browser_token() or "", answer, party
+    )
+    if outcome.result is Step.REFUSED:
+        assert outcome.refusal is not None
+        raise TooManyAttempts(outcome.refusal)
+    return outcome
+
+
+async def confirm(user: User, answer: str, *, page: str) -> str | None:
+    """Why a passkey's answer does not confirm that signed-in ``user`` is them, or None;
+    refused is a 429."""
+    party = relying_party()
+    if party is None:
+        return UNAVAILABLE_MESSAGE
+    outcome = await app_objects().sign_in_flow.check_passkey(await attempt_facts(page), user, browser_token() or "", answer, party)
+    if outcome.result is Result.REFUSED:
+        assert outcome.refusal is not None
+        raise TooManyAttempts(outcome.refusal)
+    return outcome.problem if outcome.result is not Result.SIGNED_IN else None
