@@ -2,12 +2,15 @@
 and changes nothing it should not."""
 from __future__ import annotations
 
+import base64
+import json
 from urllib.parse import quote, urlencode
 
 import pytest
 from quart_auth import QuartAuth
 
 from quartauth import create_app
+from quartauth.repository.passkeys import select_passkeys_of_user
 from quartauth.repository.users import select_user_by_email
 from quartauth.services.emails import normalize_email
 
@@ -237,3 +240,47 @@ async def test_made_up_pending_sign_in_cookies_lead_back_to_log_in(client, cooki
     answer = await client.post("/login/two-step", form=form)
 
     assert answer.status_code == 302 and answer.headers["Location"] == "/login"
+
+
+def _encoded(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+HOSTILE_PASSKEY_ANSWERS = [
+    "", "{", "null", "[]", "\x00", "[" * 8000, '{"a":' * 3000, '{"id": 5, "rawId": [], "response": "x"}',
+    json.dumps({"id": "%%%", "rawId": "%%%", "type": "public-key", "response": {"clientDataJSON": "%%%", "authenticatorData": "%", "signature": "%"}}),
+    json.dumps({"id": "AA", "rawId": "AA", "type": "public-key", "response": {
+        "clientDataJSON": _encoded(b"[" * 5000), "authenticatorData": "AA", "signature": "AA"}}),
+    json.dumps({"id": "AA", "rawId": "AA", "type": "public-key", "response": {
+        "clientDataJSON": _encoded(b'{"type": "webauthn.get", "challenge": 5, "origin": null}'), "authenticatorData": "AA", "signature": "AA"}}),
+    "x" * 17_000,
+    "x" * 70_000,
+]
+
+
+@pytest.mark.parametrize("path", ["/login/passkey", "/login/two-step/passkey"])
+@pytest.mark.parametrize("answer", HOSTILE_PASSKEY_ANSWERS, ids=range(len(HOSTILE_PASSKEY_ANSWERS)))
+async def test_hostile_passkey_answers_are_refused_cleanly_and_sign_nobody_in(passkey_app, path, answer):
+    client = passkey_app.test_client()
+    token = csrf_token_in(await page_text(await client.get("/login")))
+    await client.post("/login/passkey/options", headers={"X-CSRFToken": token})  # a challenge waits
+
+    answered = await client.post(path, form={"csrf_token": token, "passkey": answer})
+
+    assert answered.status_code in (302, 413), answered.status_code
+    assert (await client.get("/account")).status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/account/passkeys/add", "/confirm"])
+@pytest.mark.parametrize("answer", HOSTILE_PASSKEY_ANSWERS[:-1], ids=range(len(HOSTILE_PASSKEY_ANSWERS) - 1))
+async def test_hostile_passkey_answers_from_a_signed_in_person_change_nothing(passkey_app, database, path, answer):
+    person = AuthActions(passkey_app.test_client())
+    await person.register(RESIDENT_EMAIL)
+    token = csrf_token_in(await page_text(await person.client.get("/account")))
+    await person.client.post("/account/passkeys/options", headers={"X-CSRFToken": token})
+
+    answered = await person.client.post(path, form={"csrf_token": token, "passkey": answer, "name": "x"})
+
+    assert answered.status_code == 200, answered.status_code
+    user = await select_user_by_email(database, RESIDENT_EMAIL)
+    assert await select_passkeys_of_user(database, user.id) == []

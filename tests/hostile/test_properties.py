@@ -5,6 +5,8 @@ None of them carries a valid CSRF token, so none is a valid change, and none may
 """
 from __future__ import annotations
 
+import base64
+import json
 from urllib.parse import quote
 
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 from quartauth.repository.users import update_user_is_admin
 
+from ..helpers import csrf_token_in, page_text
 from .conftest import snapshot
 
 ROUTES = [
@@ -21,13 +24,16 @@ ROUTES = [
     "/forgot", "/reset/x", "/verify", "/verify/x", "/verify/resend", "/confirm-email/x", "/account/email",
     "/login/two-step", "/account/two-step", "/account/two-step/off", "/account/two-step/recovery-codes",
     "/account/two-step/trusted-browsers/forget", "/admin/users/1/reset-two-step",
+    "/login/passkey", "/login/passkey/options", "/login/two-step/passkey", "/login/two-step/passkey/options",
+    "/confirm/passkey/options", "/account/passkeys/add", "/account/passkeys/options", "/account/passkeys/AAAA/remove",
+    "/admin/users/1/remove-passkeys", "/static/passkeys.js",
 ]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 FIELDS = [
     "email", "password", "confirm", "remember", "next", "csrf_token",
-    "current_password", "new_password", "new_email", "search", "start", "code", "trust",
+    "current_password", "new_password", "new_email", "search", "start", "code", "trust", "passkey", "name",
 ]
-COOKIES = ["quartauth_session", "quartauth_csrf", "quartauth_second_step", "quartauth_device", "other"]
+COOKIES = ["quartauth_session", "quartauth_csrf", "quartauth_second_step", "quartauth_device", "quartauth_passkey", "other"]
 
 header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=200)
 any_text = st.text(max_size=300)
@@ -96,3 +102,41 @@ async def test_a_signed_in_admin_sending_anything_breaks_nothing(
     assert response.status_code < 500, (method, path, query, response.status_code)
     assert await snapshot(database) == before
     assert (await client.get("/admin")).status_code == 200  # still signed in, still an admin
+
+
+def _encoded(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), any_text),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(any_text, inner, max_size=4)),
+    max_leaves=12,
+)
+base64ish = st.one_of(st.binary(max_size=300).map(_encoded), any_text)
+# Answers shaped like a browser's, each part made up: what gets past JSON reaches WebAuthn's checks.
+credential_like = st.fixed_dictionaries(
+    {"id": base64ish, "rawId": base64ish, "type": st.sampled_from(["public-key", "other"])},
+    optional={
+        "response": st.fixed_dictionaries({}, optional={
+            "clientDataJSON": st.one_of(base64ish, json_values.map(lambda value: _encoded(json.dumps(value).encode()))),
+            "authenticatorData": base64ish, "signature": base64ish, "userHandle": st.one_of(st.none(), base64ish),
+        }),
+        "clientExtensionResults": json_values,
+    },
+)
+passkey_answers = st.one_of(any_text, json_values.map(json.dumps), credential_like.map(json.dumps))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(["/login/passkey", "/login/two-step/passkey"]), answer=passkey_answers)
+async def test_made_up_passkey_answers_never_break_the_server_nor_sign_anyone_in(passkey_app, path, answer):
+    """With a real CSRF token and a challenge waiting, whatever the answer: a clear refusal."""
+    client = passkey_app.test_client()
+    token = csrf_token_in(await page_text(await client.get("/login")))
+    await client.post("/login/passkey/options", headers={"X-CSRFToken": token})
+
+    response = await client.post(path, form={"csrf_token": token, "passkey": answer})
+
+    assert response.status_code in (302, 413, 429), (path, response.status_code)  # 429: the guesses count
+    assert (await client.get("/account")).status_code == 302
