@@ -24,7 +24,7 @@ from tests.support import plans, throwaway_postgres
 from tests.support.live_server import free_port
 from tests.support.nginx import free_port_run, make_certificate, running_nginx, site_for
 
-from . import attack, balance, floods, report, seed, two_step, wrk
+from . import attack, balance, floods, passkeys, report, seed, two_step, wrk
 from .app import BASELINE_PATH
 from .browser import Browser
 from .server import ROOT, bench_server, configured_workers, worker_memory_mb, worker_pids
@@ -51,6 +51,8 @@ ADMIN_SEARCH_CONNECTIONS = 4
 ADMIN_SEARCH_SECONDS = 10
 # Accounts with two-step sign-in on (a code counts once: each login needs another account).
 TWO_STEP_ACCOUNTS = 1_000
+# Row 16's accounts: seeded ones no other phase logs in to.
+PASSKEY_FIRST_USER = SMALL_USER_COUNT + 1
 # A prefix a ninth of the users share: the widest range a page is read from.
 PLANNED_PREFIX = "bench-user-1"
 
@@ -74,6 +76,7 @@ class DialectResult:
     attack: attack.Attack
     floods: floods.Floods
     two_step: two_step.TwoStep
+    passkeys: passkeys.Passkeys
 
     @property
     def failures(self) -> int:
@@ -87,7 +90,7 @@ class DialectResult:
             "mixed logins": self.mixed_logins.failures, "login latency 1k": self.login_latency_small.failures,
             "login latency 1M": self.login_latency_large.failures, "admin search": self.admin_search.failures,
             "balance direct": self.balance_direct.failures, "balance nginx": self.balance_nginx.failures,
-            "two-step logins": self.two_step.failures,
+            "two-step logins": self.two_step.failures, "passkey sign-ins": self.passkeys.failures,
         }
         # Under attack, turning logins away (503) is the design: rows 11 to 14 count their own.
         return {phase: count for phase, count in phases.items() if count}
@@ -227,6 +230,10 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
         keys = two_step.set_up(url, two_step_accounts, server.environment["SECRET_KEY"])
         second_steps = two_step.measure(login_url, server.port, keys, workdir / name, url)
 
+        print(f"[{name}] passkey sign-ins: {passkeys.CONNECTIONS} connections, then one at a time", flush=True)
+        passkey_owners = passkeys.set_up(url, server.port, range(PASSKEY_FIRST_USER, PASSKEY_FIRST_USER + passkeys.CONNECTIONS + 1))
+        passkey_sign_ins = passkeys.measure(passkey_owners)
+
         print(f"[{name}] under attack: a refused login, then a flood from {attack.FLOOD_ADDRESSES} addresses", flush=True)
         under_attack = attack.measure(
             login_url, home_url, cookies, forms, workdir / name, server.port,
@@ -239,7 +246,7 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
     return DialectResult(
         name, baseline, pages, logins, sign_ups, mixed_pages, mixed_logins, latency_small, latency_large, memory,
         balance_direct, balance_nginx, admin_search,
-        _plan_verdict(name, url, search_plan), under_attack, around, second_steps,
+        _plan_verdict(name, url, search_plan), under_attack, around, second_steps, passkey_sign_ins,
     )
 
 

@@ -20,20 +20,24 @@ from .server import PROXY_HEADERS
 @dataclass
 class Browser:
     """``keep_alive``: one connection for every request, as a browser keeps it (else a new
-    connection each time)."""
+    connection each time); ``host``: the site's name it asks for (passkeys want "localhost")."""
 
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
     keep_alive: bool = False
+    host: str = "127.0.0.1"
     _connection: http.client.HTTPConnection | None = field(default=None, repr=False)
 
     def request(
-        self, method: str, path: str, form: dict[str, str] | None = None, *, client_address: str | None = None
+        self, method: str, path: str, form: dict[str, str] | None = None, *, client_address: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, str]:
         """``client_address``: the address the trusted proxy says the request came from."""
         connection = self._connection or http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         # A browser names the page a form came from; over HTTPS the CSRF check wants it.
-        headers = {**PROXY_HEADERS, "Referer": f"https://127.0.0.1:{self.port}/"}
+        headers = {
+            **PROXY_HEADERS, "Host": f"{self.host}:{self.port}", "Referer": f"https://{self.host}:{self.port}/", **(headers or {}),
+        }
         if client_address is not None:
             headers["X-Forwarded-For"] = client_address
         if self.cookies:

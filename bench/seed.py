@@ -7,8 +7,8 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from quartauth.db import DatabaseUnavailable, connect
-from quartauth.repository.users import select_user_by_email, update_user_is_admin
+from quartauth.db import Database, DatabaseUnavailable, connect
+from quartauth.repository.users import User, select_user_by_email, update_user_is_admin
 from quartauth.services.passwords import PasswordHasher
 
 SQL_ROOT = Path(__file__).resolve().parent / "sql"
@@ -50,6 +50,14 @@ async def add_users(url: str, first: int, last: int, hashed: str) -> None:
             await while_the_server_writes(add_chunk, f"adding users {chunk_first:,} to {chunk_last:,}")
     finally:
         await database.close()
+
+
+async def seeded_user(database: Database, number: int) -> User:
+    """Seeded user ``number``; an error when the seed has not made them."""
+    user = await select_user_by_email(database, email_of(number))
+    if user is None:
+        raise RuntimeError(f"no seeded user {email_of(number)}")
+    return user
 
 
 async def make_admin(url: str, email: str) -> None:

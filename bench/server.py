@@ -32,7 +32,7 @@ def bench_server(
         "DATABASE_URL": database_url,
         "BCRYPT_ROUNDS": str(rounds),
         "TRUSTED_PROXIES": "127.0.0.1",
-        "ALLOWED_HOSTS": f"127.0.0.1:{nginx_port}",
+        "ALLOWED_HOSTS": f"127.0.0.1:{nginx_port}",  # and the server's own address, below
         "BENCH_BASELINE_FILE": str(baseline_file),
         # The sign-up phase signs up from one address, and the login phases log in from one
         # address, to the same accounts again and again, as no single person would.
@@ -46,7 +46,9 @@ def bench_server(
         environment, log_file, app="bench.app:create_bench_app()", cwd=ROOT, probe_headers=PROXY_HEADERS,
         extra_arguments=("--worker-bind", f"127.0.0.1:{worker_ports[0]}"),
     )
-    server.environment["PUBLIC_URL"] = f"https://127.0.0.1:{server.port}"
+    # A site whose passkeys work (a relying party is a host name), reached at 127.0.0.1 as well.
+    server.environment["PUBLIC_URL"] = f"https://localhost:{server.port}"
+    server.environment["ALLOWED_HOSTS"] += f",127.0.0.1:{server.port}"
     return server
 
 

@@ -22,7 +22,7 @@ import pyotp
 
 from quartauth.db import connect
 from quartauth.repository.outbox import count_unsent_outbox_messages
-from quartauth.repository.users import select_user_by_email, turn_user_two_step_on, update_user_two_step_key
+from quartauth.repository.users import turn_user_two_step_on, update_user_two_step_key
 from quartauth.services.two_step_codes import KeyBox, new_key
 
 from . import seed, wrk
@@ -56,9 +56,7 @@ async def _turn_on(url: str, numbers: range, secret_key: str) -> dict[str, str]:
     await database.open()
     try:
         for number in numbers:
-            user = await select_user_by_email(database, seed.email_of(number))
-            if user is None:
-                raise RuntimeError(f"no seeded user {seed.email_of(number)}")
+            user = await seed.seeded_user(database, number)
             key, user_id = new_key(), user.id
             sealed = box.seal(key, user_id)
 

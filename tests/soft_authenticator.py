@@ -37,6 +37,11 @@ class SoftPasskey:
     def id(self) -> str:
         return encode(self.credential_id)
 
+    def cose_public_key(self) -> bytes:
+        """The public key as an authenticator hands it over (COSE, EC2 P-256, ES256)."""
+        numbers = self.private_key.public_key().public_numbers()
+        return cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
+
 
 @dataclass
 class SoftAuthenticator:
@@ -56,8 +61,7 @@ class SoftAuthenticator:
         rp_id = rp_id or options["rp"]["id"]
         key = ec.generate_private_key(ec.SECP256R1())
         passkey = SoftPasskey(credential_id or os.urandom(16), key, rp_id, decode(options["user"]["id"]))
-        numbers = key.public_key().public_numbers()
-        cose_key = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
+        cose_key = passkey.cose_public_key()
         flags = USER_PRESENT | ATTESTED | (USER_VERIFIED if verified else 0)
         authenticator_data = (
             hashlib.sha256(rp_id.encode()).digest() + bytes([flags]) + struct.pack(">I", passkey.sign_count)
@@ -77,6 +81,12 @@ class SoftAuthenticator:
             "clientExtensionResults": {},
             "authenticatorAttachment": "platform",
         })
+
+    def make(self, rp_id: str, user_handle: bytes) -> SoftPasskey:
+        """A passkey made outside any page (for a bench's accounts, stored by hand)."""
+        passkey = SoftPasskey(os.urandom(16), ec.generate_private_key(ec.SECP256R1()), rp_id, user_handle)
+        self.passkeys.append(passkey)
+        return passkey
 
     def get(
         self,
