@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import asyncio
 import importlib.metadata
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import pytest
 from click.testing import CliRunner
 
 import quartauth
 from quartauth.cli import main
-from quartauth.db import connect
+from quartauth.db import Database, connect
 from quartauth.repository.outbox import count_unsent_outbox_messages
+from quartauth.repository.passkeys import insert_passkey, select_passkeys_of_user
 from quartauth.repository.recovery_codes import count_recovery_codes_of_user, insert_recovery_codes
 from quartauth.repository.users import User, insert_user, select_user_by_email, turn_user_two_step_on, update_user_two_step_key
 from quartauth.services import security_log, sessions
@@ -19,21 +22,30 @@ from quartauth.services import security_log, sessions
 from .helpers import PASSWORD
 
 
+T = TypeVar("T")
+
+
 def run(database_url: str, *args: str, input: str | None = None):
     env = {"QUARTAUTH_ENV": "testing", "DATABASE_URL": database_url, "BCRYPT_ROUNDS": "4"}
     return CliRunner().invoke(main, list(args), input=input, env=env)
 
 
-def stored_user(database_url: str, email: str) -> User | None:
-    async def look() -> User | None:
+def looked_up(database_url: str, look: Callable[[Database], Awaitable[T]]) -> T:
+    """What ``look`` finds (or arranges) in the database, opened for it and closed after."""
+
+    async def open_and_look() -> T:
         database = connect(database_url)
         await database.open()
         try:
-            return await select_user_by_email(database, email)
+            return await look(database)
         finally:
             await database.close()
 
-    return asyncio.run(look())
+    return asyncio.run(open_and_look())
+
+
+def stored_user(database_url: str, email: str) -> User | None:
+    return looked_up(database_url, lambda database: select_user_by_email(database, email))
 
 
 def test_migrate_applies_then_reports_nothing_to_do(database_url):
@@ -268,18 +280,13 @@ def test_users_commands_on_an_unmigrated_database_say_to_migrate(database_url):
 
 
 def with_two_step(database_url: str, email: str) -> None:
-    async def arrange() -> None:
-        database = connect(database_url)
-        await database.open()
-        try:
-            user = await select_user_by_email(database, email)
-            await update_user_two_step_key(database, user.id, "sealed")
-            await turn_user_two_step_on(database, user.id, "sealed", step=1, on_since=datetime.now(UTC))
-            await insert_recovery_codes(database, user.id, ["a", "b"])
-        finally:
-            await database.close()
+    async def arrange(database: Database) -> None:
+        user = await select_user_by_email(database, email)
+        await update_user_two_step_key(database, user.id, "sealed")
+        await turn_user_two_step_on(database, user.id, "sealed", step=1, on_since=datetime.now(UTC))
+        await insert_recovery_codes(database, user.id, ["a", "b"])
 
-    asyncio.run(arrange())
+    looked_up(database_url, arrange)
 
 
 def test_users_reset_two_step_turns_it_off_logs_it_and_tells_the_user(migrated_database_url):
@@ -293,15 +300,40 @@ def test_users_reset_two_step_turns_it_off_logs_it_and_tells_the_user(migrated_d
     assert not stored_user(migrated_database_url, "person@example.com").has_two_step
     assert again.exit_code == 0 and "does not have two-step sign-in on: nothing changed." in again.output
 
-    async def look() -> tuple[int, list[str], int]:
-        database = connect(migrated_database_url)
-        await database.open()
-        try:
-            user = await select_user_by_email(database, "person@example.com")
-            events = await security_log.events_page(database, email="person@example.com", event="", before=None)
-            return await count_recovery_codes_of_user(database, user.id), [event.event for event in events.events], await count_unsent_outbox_messages(database)
-        finally:
-            await database.close()
+    async def look(database: Database) -> tuple[int, list[str], int]:
+        user = await select_user_by_email(database, "person@example.com")
+        events = await security_log.events_page(database, email="person@example.com", event="", before=None)
+        return await count_recovery_codes_of_user(database, user.id), [event.event for event in events.events], await count_unsent_outbox_messages(database)
 
-    codes_left, events, mail = asyncio.run(look())
+    codes_left, events, mail = looked_up(migrated_database_url, look)
     assert codes_left == 0 and events == ["two_step_reset"] and mail == 1
+
+
+def with_passkey(database_url: str, email: str) -> None:
+    async def arrange(database: Database) -> None:
+        user = await select_user_by_email(database, email)
+        await insert_passkey(
+            database, credential_id="AAAA", user_id=user.id, public_key="pk", sign_count=0, name="Phone",
+            created_at=datetime.now(UTC),
+        )
+
+    looked_up(database_url, arrange)
+
+
+def test_users_remove_passkeys_removes_them_logs_it_and_tells_the_user(migrated_database_url):
+    with_users(migrated_database_url, "person@example.com")
+    with_passkey(migrated_database_url, "person@example.com")
+
+    removed = run(migrated_database_url, "users", "remove-passkeys", "person@example.com")
+    again = run(migrated_database_url, "users", "remove-passkeys", "person@example.com")
+
+    assert removed.exit_code == 0 and "person@example.com had its passkeys removed" in removed.output
+    assert again.exit_code == 1 and "has no passkey: there is nothing to remove." in again.output
+
+    async def look(database: Database) -> tuple[int, list[str], int]:
+        user = await select_user_by_email(database, "person@example.com")
+        events = await security_log.events_page(database, email="person@example.com", event="", before=None)
+        return len(await select_passkeys_of_user(database, user.id)), [event.event for event in events.events], await count_unsent_outbox_messages(database)
+
+    left, events, mail = looked_up(migrated_database_url, look)
+    assert left == 0 and events == ["passkeys_removed"] and mail == 1

@@ -7,7 +7,9 @@ import secrets
 import pytest
 
 from quartauth import create_app
+from quartauth.app_objects import relying_party
 from quartauth.config import ConfigError, load_config
+from quartauth.services.passkeys import RelyingParty
 
 from .helpers import production_settings
 
@@ -166,3 +168,14 @@ def test_site_name_names_the_site_in_mail_and_pages():
     assert load_config(production_settings())["SITE_NAME"] == "quartauth"
     with pytest.raises(ConfigError, match="SITE_NAME"):
         load_config(production_settings(SITE_NAME="<script>"))
+
+
+def test_the_relying_party_of_passkeys_is_public_urls_host_and_origin(tmp_path):
+    production = relying_party(load_config(production_settings(PUBLIC_URL="https://auth.example.com:8443")))
+    development = {"QUARTAUTH_ENV": "development", "INSTANCE_PATH": str(tmp_path)}
+
+    assert production == RelyingParty("auth.example.com", "https://auth.example.com:8443", "quartauth")
+    # Without PUBLIC_URL: where the server listens, its loopback address named localhost.
+    assert relying_party(load_config(development)) == RelyingParty("localhost", "http://localhost:5000", "quartauth")
+    assert relying_party(load_config({**development, "QUARTAUTH_SERVED_URL": "http://127.0.0.1:8123"})).origin == "http://localhost:8123"
+    assert relying_party(load_config({**development, "PUBLIC_URL": "http://192.0.2.7:5000"})) is None

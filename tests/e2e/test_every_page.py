@@ -10,7 +10,7 @@ from .test_journeys import log_in, log_out, new_email, sign_up
 pytestmark = pytest.mark.e2e
 
 SIGNED_OUT = ["/login", "/register", "/forgot", "/forgot/sent", "/reset/not-a-token", "/verify/not-a-token", "/nowhere"]
-SIGNED_IN = ["/", "/account", "/account/two-step", "/account/delete", "/confirm", "/logout", "/verify", "/admin"]
+SIGNED_IN = ["/", "/account", "/account/two-step", "/account/passkeys/add", "/account/delete", "/confirm", "/logout", "/verify", "/admin"]
 
 
 def test_every_page_a_person_and_an_admin_reach_passes_axe(visit):
