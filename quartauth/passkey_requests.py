@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
-from quart import current_app, jsonify, request
+from quart import Response, current_app, jsonify, request
 from quart.typing import ResponseReturnValue
 
 from .app_objects import app_objects
@@ -38,16 +38,25 @@ def browser_token() -> str | None:
     return token if token and plausible(token) else None
 
 
+def browser_token_to_bind() -> str:
+    """The token of this browser's cookie, or a new one for it (``bound_to_browser``)."""
+    return browser_token() or new_token()
+
+
+def bound_to_browser(response: Response, token: str) -> Response:
+    """``response`` with the cookie the challenges it hands out are bound to."""
+    set_site_cookie(response, "PASSKEY_COOKIE_NAME", token, CHALLENGE_LIFETIME)
+    return response
+
+
 async def options(make: Callable[[str, RelyingParty], Awaitable[str]]) -> ResponseReturnValue:
     """The options ``make`` gives for this browser (JSON), with the cookie their challenge is
     bound to; a problem is JSON too, for the script to show."""
     party = relying_party()
     if party is None:
         return problem(UNAVAILABLE_MESSAGE, 409)
-    token = browser_token() or new_token()
-    response = current_app.response_class(await make(token, party), content_type="application/json")
-    set_site_cookie(response, "PASSKEY_COOKIE_NAME", token, CHALLENGE_LIFETIME)
-    return response
+    token = browser_token_to_bind()
+    return bound_to_browser(current_app.response_class(await make(token, party), content_type="application/json"), token)
 
 
 def problem(message: str, status: int) -> ResponseReturnValue:

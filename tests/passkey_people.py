@@ -2,12 +2,21 @@
 makes, their browser's authenticator a software one (fixtures in the conftest files)."""
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import dataclass, field
 
 from .conftest import AuthActions
 from .helpers import Clock, csrf_token_in, page_text
 from .soft_authenticator import SoftAuthenticator
+
+
+def options_on(page: str) -> dict:
+    """The options the add page hands the browser."""
+    found = re.search(r'data-options-json="([^"]+)"', page)
+    assert found, "the page holds the options to add a passkey"
+    return json.loads(html.unescape(found.group(1)))
 
 
 @dataclass
@@ -26,11 +35,14 @@ class PasskeyPerson(AuthActions):
         return response.status_code, json.loads(await page_text(response))
 
     async def add_passkey(self, name: str = "Phone", **create: object):  # type: ignore[no-untyped-def]
-        """Add a passkey from the account pages, as a person whose password is recent does."""
-        status, options = await self.options("/account/passkeys/options", page="/account")
-        assert status == 200, options
+        """Add a passkey from the account pages, as a person whose password is recent does:
+        the add page's options to the browser, and its answer posted."""
+        page = await page_text(await self.client.get("/account/passkeys/add"))
+        options = options_on(page)
         answer = self.authenticator.create(options, **create)  # type: ignore[arg-type]
-        return await self.post("/account/passkeys/add", name=name, passkey=answer)
+        return await self.client.post(
+            "/account/passkeys", form={"csrf_token": csrf_token_in(page), "name": name, "passkey": answer}
+        )
 
     async def sign_in_with_passkey(self, *, remember: bool = False, next_path: str = "", **get: object):  # type: ignore[no-untyped-def]
         status, options = await self.options("/login/passkey/options")

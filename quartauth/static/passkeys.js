@@ -1,7 +1,7 @@
 // Passkeys, for the pages that offer them. Each form marked data-passkey ("get" or "create")
 // stays hidden (or its button does) until this script finds WebAuthn in the browser. Its
-// button asks the server for options (data-options, a POST with the page's CSRF token),
-// hands them to the browser, and posts the browser's answer, as JSON in the form's
+// button takes the options from the page (data-options-json) or asks the server for them
+// (data-options, a POST with the page's CSRF token), hands them to the browser, and posts the browser's answer, as JSON in the form's
 // "passkey" field, like any other form. A form marked data-autofill also offers the
 // passkeys in the email field's suggestions (conditional mediation). Pages work without it.
 (() => {
@@ -69,7 +69,9 @@
     const say = (message) => { if (status) status.textContent = message; };
     let waiting = null; // the autofill request, ended when the button is used
 
+    // The options: on the page (adding a passkey), or asked for (the others).
     const options = async () => {
+      if (form.dataset.optionsJson) return JSON.parse(form.dataset.optionsJson);
       const response = await fetch(form.dataset.options, {
         method: "POST",
         headers: { "X-CSRFToken": csrf ? csrf.value : "", Accept: "application/json" },

@@ -16,9 +16,10 @@ from quartauth.repository.users import select_user_by_email, update_user_disable
 from quartauth.services.passkeys import EXPIRED_MESSAGE, NOT_KNOWN_MESSAGE, NOT_VALID_MESSAGE
 
 from ..conftest import AuthActions
-from ..helpers import PASSWORD
+from ..helpers import PASSWORD, app_settings, csrf_token_in
 from ..helpers import page_text as raw_page_text
-from ..passkey_people import PasskeyPerson
+from ..passkey_people import PasskeyPerson, options_on
+from ..soft_authenticator import SoftAuthenticator
 from ..two_step_people import two_step_person
 
 
@@ -67,24 +68,48 @@ async def test_a_passkey_without_a_name_is_named_after_the_browser(passkey_perso
     assert response.status_code == 302 and len(stored) == 1 and stored[0].name
 
 
-async def test_adding_a_passkey_asks_confirm_its_you_first(passkey_person, clock):
+async def test_adding_a_passkey_asks_confirm_its_you_first(passkey_person, clock, database):
     clock.advance(minutes=11)
 
     page = await page_text(await passkey_person.client.get("/account/passkeys/add"))
-    status, answer = await passkey_person.options("/account/passkeys/options", page="/account")
+    made_up = SoftAuthenticator().create({"rp": {"id": "localhost"}, "user": {"id": "AAAA"}, "challenge": "AAAA"})
+    posted = await passkey_person.post("/account/passkeys", name="Sneaky", passkey=made_up)
 
-    assert "Confirm it's you" in page
-    assert status == 403 and "Confirm it's you" in answer["error"]
+    assert "Confirm it's you" in page and "data-options-json" not in page
+    assert EXPIRED_MESSAGE in await flashed(passkey_person, posted)  # no challenge was given for it
+    user = await select_user_by_email(database, "person@example.com")
+    assert await select_passkeys_of_user(database, user.id) == []
+
+
+async def test_confirm_its_you_then_add_even_when_every_action_asks_again(passkey_app, migrated_database_url, clock, database):
+    """REAUTH_MINUTES=0: the password vouches for nothing after it; the add page's challenge,
+    given only once it was entered, carries the confirmation to the answer."""
+    from quartauth import create_app
+
+    app = create_app(app_settings(migrated_database_url, CLOCK=clock, PUBLIC_URL="http://localhost", REAUTH_MINUTES=0))
+    async with app.test_app():
+        person = PasskeyPerson(app.test_client(), clock=clock)
+        await person.register()
+        clock.advance(seconds=1)
+        asked = await page_text(await person.client.get("/account/passkeys/add"))
+        confirmed = await raw_page_text(await person.post("/account/passkeys/add", password=PASSWORD))
+        answer = person.authenticator.create(options_on(confirmed))
+        clock.advance(seconds=1)  # the password vouches for nothing now
+        added = await person.client.post("/account/passkeys", form={"csrf_token": csrf_token_in(confirmed), "name": "", "passkey": answer})
+
+    assert "Confirm it's you" in asked and "data-options-json" in confirmed
+    assert added.status_code == 302 and added.headers["Location"] == "/account#passkeys"
 
 
 async def test_the_add_page_offers_the_button_once_confirmed(passkey_person):
     page = await page_text(await passkey_person.client.get("/account/passkeys/add"))
 
-    assert 'data-passkey="create"' in page and "/static/passkeys.js" in page and "<script>" not in page
+    assert 'data-passkey="create"' in page and "data-options-json" in page
+    assert "/static/passkeys.js" in page and "<script>" not in page
 
 
 async def test_an_answer_the_server_cannot_check_adds_nothing_and_says_why(passkey_person, database):
-    page = await page_text(await passkey_person.add_passkey(origin="https://phish.example"))
+    page = await flashed(passkey_person, await passkey_person.add_passkey(origin="https://phish.example"))
     user = await select_user_by_email(database, "person@example.com")
 
     assert NOT_VALID_MESSAGE in page and await select_passkeys_of_user(database, user.id) == []

@@ -271,16 +271,15 @@ async def test_hostile_passkey_answers_are_refused_cleanly_and_sign_nobody_in(pa
     assert (await client.get("/account")).status_code == 302
 
 
-@pytest.mark.parametrize("path", ["/account/passkeys/add", "/confirm"])
+@pytest.mark.parametrize("path", ["/account/passkeys", "/confirm"])
 @pytest.mark.parametrize("answer", HOSTILE_PASSKEY_ANSWERS[:-1], ids=range(len(HOSTILE_PASSKEY_ANSWERS) - 1))
 async def test_hostile_passkey_answers_from_a_signed_in_person_change_nothing(passkey_app, database, path, answer):
     person = AuthActions(passkey_app.test_client())
     await person.register(RESIDENT_EMAIL)
-    token = csrf_token_in(await page_text(await person.client.get("/account")))
-    await person.client.post("/account/passkeys/options", headers={"X-CSRFToken": token})
+    token = csrf_token_in(await page_text(await person.client.get("/account/passkeys/add")))  # a challenge waits
 
     answered = await person.client.post(path, form={"csrf_token": token, "passkey": answer, "name": "x"})
 
-    assert answered.status_code == 200, answered.status_code
+    assert answered.status_code in (200, 302), answered.status_code
     user = await select_user_by_email(database, RESIDENT_EMAIL)
     assert await select_passkeys_of_user(database, user.id) == []

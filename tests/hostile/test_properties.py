@@ -25,7 +25,7 @@ ROUTES = [
     "/login/two-step", "/account/two-step", "/account/two-step/off", "/account/two-step/recovery-codes",
     "/account/two-step/trusted-browsers/forget", "/admin/users/1/reset-two-step",
     "/login/passkey", "/login/passkey/options", "/login/two-step/passkey", "/login/two-step/passkey/options",
-    "/confirm/passkey/options", "/account/passkeys/add", "/account/passkeys/options", "/account/passkeys/AAAA/remove",
+    "/confirm/passkey/options", "/account/passkeys/add", "/account/passkeys", "/account/passkeys/AAAA/remove",
     "/admin/users/1/remove-passkeys", "/static/passkeys.js",
 ]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]

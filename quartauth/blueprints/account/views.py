@@ -2,13 +2,13 @@
 two-step sign-in, their passkeys, and deleting it all."""
 from __future__ import annotations
 
-from quart import Blueprint, flash, redirect, request, url_for
+from quart import Blueprint, flash, make_response, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 
 from ... import passkey_requests
 from ...app_objects import app_objects
 from ...fastpaths.rendering import render
-from ...reauthentication import is_recent, is_them, recent_password_required
+from ...reauthentication import is_them, recent_password_required
 from ...request_facts import count_mail_asked, log_event, request_browser
 from ...services import email_flows, security_log, sessions, users
 from ...services.admin import Refused
@@ -236,44 +236,41 @@ async def forget_trusted_browsers(signed_in: SignedIn) -> ResponseReturnValue:
 
 # A credential id is base64url; longer than this, it is nobody's (the route does not match it).
 CREDENTIAL_ID = f"<string(maxlength={MAX_ANSWER_LENGTH}):credential_id>"
-CONFIRM_FIRST_MESSAGE = "Confirm it's you again to add a passkey: reload this page."
 
 
 @blueprint.route("/account/passkeys/add", methods=["GET", "POST"])
 @signed_in_required
 @recent_password_required
 async def add_passkey(signed_in: SignedIn) -> ResponseReturnValue:
-    """Add a passkey: the page's script asks the browser to make one, and posts its answer."""
-    form, objects = await AddPasskeyForm.create_form(), app_objects()
-    party = passkey_requests.relying_party()
-    # A post without an answer is the Confirm it's you form, answered: the page is what it asked for.
-    if party is not None and form.passkey.data and await form.validate_on_submit():
-        name = form.name.data.strip() or await request_browser()
-        try:
-            passkey = await objects.passkeys.add(signed_in.user, passkey_requests.browser_token() or "", form.passkey.data, name, party, objects.now())
-        except PasskeyRefused as refused:
-            await flash(refused.message, "danger")
-        else:
-            await log_event(Event.PASSKEY_ADDED, user=signed_in.user, detail={"passkey": passkey.name})
-            await flash("Passkey added.", "success")
-            return redirect(url_for("account.overview", _anchor="passkeys"))
-    elif form.passkey.errors:
-        await flash(NOT_VALID_MESSAGE, "danger")
-    return await render(
-        "account/add_passkey.html", form=form, passkeys_here=party is not None, relying_party=objects.relying_party
-    )
+    """The page that adds a passkey, shown once the password is recent: the options for the
+    browser are on it (their challenge, for this account and browser, is the proof that it
+    was confirmed, so the answer's post need not ask again)."""
+    objects, party = app_objects(), passkey_requests.relying_party()
+    if party is None:
+        return await render("account/add_passkey.html", form=None, options=None, relying_party=objects.relying_party)
+    browser = passkey_requests.browser_token_to_bind()
+    options = await objects.passkeys.options_to_add(signed_in.user, browser, party, objects.now())
+    page = await render("account/add_passkey.html", form=await AddPasskeyForm.create_form(), options=options, relying_party=party)
+    return passkey_requests.bound_to_browser(await make_response(page), browser)
 
 
-@blueprint.post("/account/passkeys/options")
+@blueprint.post("/account/passkeys")
 @signed_in_required
-async def passkey_options(signed_in: SignedIn) -> ResponseReturnValue:
-    """What the browser is handed to make a passkey: only within Confirm it's you's minutes."""
-    if not is_recent(signed_in):
-        return passkey_requests.problem(CONFIRM_FIRST_MESSAGE, 403)
-    objects = app_objects()
-    return await passkey_requests.options(
-        lambda browser, party: objects.passkeys.options_to_add(signed_in.user, browser, party, objects.now())
-    )
+async def save_passkey(signed_in: SignedIn) -> ResponseReturnValue:
+    """The browser's answer to the add page's options: the passkey added, or why not."""
+    form, objects, party = await AddPasskeyForm.create_form(), app_objects(), passkey_requests.relying_party()
+    if not await form.validate_on_submit() or not form.passkey.data or party is None:
+        await flash(next(iter(form.name.errors), NOT_VALID_MESSAGE), "danger")
+        return redirect(url_for("account.add_passkey"))
+    name = form.name.data.strip() or await request_browser()
+    try:
+        passkey = await objects.passkeys.add(signed_in.user, passkey_requests.browser_token() or "", form.passkey.data, name, party, objects.now())
+    except PasskeyRefused as refused:
+        await flash(refused.message, "danger")
+        return redirect(url_for("account.add_passkey"))
+    await log_event(Event.PASSKEY_ADDED, user=signed_in.user, detail={"passkey": passkey.name})
+    await flash("Passkey added.", "success")
+    return redirect(url_for("account.overview", _anchor="passkeys"))
 
 
 @blueprint.post(f"/account/passkeys/{CREDENTIAL_ID}/remove")
