@@ -6,7 +6,8 @@ whose passkey it is and whether the answer may count.
 - **Challenges** are random, used once, kept on the server for five minutes, and bound to the
   browser that asked (the SHA-256 of a random token in its cookie), to what they are for
   (``Purpose``) and, but when signing in, to the account. A challenge is taken before its
-  answer is checked, so a wrong answer uses it up too.
+  answer is checked, so a wrong answer uses it up too. The challenge to add a passkey is
+  given only once the password is recent (Confirm it's you): it carries that confirmation.
 - **Adding**: a discoverable credential (a resident key) with user verification; the
   account's passkeys are excluded; the user handle is random per account; no attestation.
 - **Checking**: the options name no account when signing in (``allowCredentials`` empty, so
@@ -206,20 +207,20 @@ class Passkeys:
         ``user``'s account, named ``name``; its owner is told by mail. Raises ``Refused``."""
         credential = _parsed(parse_registration_credential_json, answer)
         challenge = _challenge_of(credential)
-        async with self._db.transaction() as connection:
-            await self._take_challenge(connection, challenge, browser, Purpose.ADD, now, user_id=user.id)
-            try:
-                verified = verify_registration_response(
-                    credential=credential, expected_challenge=challenge, expected_rp_id=party.id,
-                    expected_origin=party.origin, require_user_verification=True,
-                )
-            except NOT_AN_ANSWER as error:
-                raise Refused(NOT_VALID_MESSAGE, f"answer not valid: {error}") from None
-            passkey = Passkey(
-                credential_id=bytes_to_base64url(verified.credential_id), user_id=user.id,
-                public_key=bytes_to_base64url(verified.credential_public_key), sign_count=verified.sign_count,
-                name=" ".join(name.split())[:MAX_NAME_LENGTH], created_at=now, last_used_at=None,
+        await self._take_challenge(self._db, challenge, browser, Purpose.ADD, now, user_id=user.id)
+        try:
+            verified = verify_registration_response(
+                credential=credential, expected_challenge=challenge, expected_rp_id=party.id,
+                expected_origin=party.origin, require_user_verification=True,
             )
+        except NOT_AN_ANSWER as error:
+            raise Refused(NOT_VALID_MESSAGE, f"answer not valid: {error}") from None
+        passkey = Passkey(
+            credential_id=bytes_to_base64url(verified.credential_id), user_id=user.id,
+            public_key=bytes_to_base64url(verified.credential_public_key), sign_count=verified.sign_count,
+            name=" ".join(name.split())[:MAX_NAME_LENGTH], created_at=now, last_used_at=None,
+        )
+        async with self._db.transaction() as connection:
             if not await insert_passkey(
                 connection, credential_id=passkey.credential_id, user_id=user.id, public_key=passkey.public_key,
                 sign_count=passkey.sign_count, name=passkey.name, created_at=now,

@@ -348,3 +348,15 @@ def test_a_relying_party_is_a_host_name_never_an_ip_address():
     assert RelyingParty.of("http://localhost:5000", "x") == RelyingParty("localhost", "http://localhost:5000", "x")
     assert RelyingParty.of("http://127.0.0.1:5000", "x") is None
     assert RelyingParty.of("http://[::1]:5000", "x") is None
+
+
+async def test_a_refused_answer_to_add_uses_its_challenge_up(keys, person):
+    authenticator = SoftAuthenticator()
+    options = await keys.options_to_add(person, BROWSER, PARTY, NOW)
+    with pytest.raises(Refused):
+        await keys.add(person, BROWSER, authenticator.create(options, origin="https://phish.example"), "Phone", PARTY, NOW)
+
+    with pytest.raises(Refused) as again:
+        await keys.add(person, BROWSER, authenticator.create(options), "Phone", PARTY, NOW)
+
+    assert again.value.message == EXPIRED_MESSAGE and await keys.of_user(person.id) == []
