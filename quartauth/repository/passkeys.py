@@ -18,6 +18,7 @@ class Passkey:
     created_at: datetime
     last_used_at: datetime | None
     user_handle: str | None = None  # the account's, base64url
+    owner_disabled: bool = False  # an admin disabled the account
 
     @classmethod
     def from_row(cls, row: Row) -> Passkey:
@@ -30,6 +31,7 @@ class Passkey:
             created_at=row["created_at"],
             last_used_at=row["last_used_at"],
             user_handle=row["passkey_handle"],
+            owner_disabled=row["disabled_at"] is not None,
         )
 
 

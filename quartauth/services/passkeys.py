@@ -23,6 +23,7 @@ import hashlib
 import ipaddress
 import secrets
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -44,6 +45,7 @@ from webauthn.helpers import (
     parse_registration_credential_json,
 )
 from webauthn.helpers.exceptions import WebAuthnException
+from webauthn.authentication.verify_authentication_response import VerifiedAuthentication
 from webauthn.helpers.structs import (
     AttestationConveyancePreference,
     AuthenticationCredential,
@@ -88,6 +90,11 @@ NOT_KNOWN_MESSAGE = "That passkey cannot sign you in."
 NOT_THEIRS_MESSAGE = "That passkey is not one of this account's."
 COPIED_MESSAGE = "That passkey was refused: its counter went back, as a copied passkey's would. Its owner was told."
 KNOWN_ALREADY_MESSAGE = "That passkey is added already."
+# A public key (COSE, P-256) whose private key nobody kept: an unknown passkey's answer is
+# checked against it, so that it takes the time a known one's does.
+STAND_IN_KEY = base64url_to_bytes(
+    "pQECAyYgASFYINlIVi1krkSIoXd2eFUxt0spN2c8QA85XD2aZBtNfZK5IlggfU5IHkr388A88JrhoWCnTDJxlbvneidALcCI8UU8SBs"
+)
 
 
 # What reading a browser's answer raises when it is not one; RecursionError: JSON nested
@@ -246,21 +253,17 @@ class Passkeys:
         taken = await self._take_challenge(db, challenge, browser, purpose, now, user_id=user.id if user else None)
         passkey = await select_passkey(db, credential.id) if len(credential.id) <= MAX_ANSWER_LENGTH else None
         if passkey is None:
+            with suppress(Refused):  # it takes the time a known passkey's answer takes
+                _verified(credential, challenge, party, STAND_IN_KEY)
             raise Refused(NOT_KNOWN_MESSAGE, "unknown passkey")
         if taken is not None and passkey.user_id != taken:
             raise Refused(NOT_THEIRS_MESSAGE, "another account's passkey")
         handle = credential.response.user_handle
         if handle is not None and bytes_to_base64url(handle) != passkey.user_handle:
             raise Refused(NOT_KNOWN_MESSAGE, "user handle not the passkey's account's")
-        try:
-            verified = verify_authentication_response(
-                credential=credential, expected_challenge=challenge, expected_rp_id=party.id, expected_origin=party.origin,
-                credential_public_key=base64url_to_bytes(passkey.public_key),
-                # The counter is judged below, once the signature proves it is the authenticator's.
-                credential_current_sign_count=0, require_user_verification=True,
-            )
-        except NOT_AN_ANSWER as error:
-            raise Refused(NOT_VALID_MESSAGE, f"answer not valid: {error}") from None
+        verified = _verified(credential, challenge, party, base64url_to_bytes(passkey.public_key))
+        if passkey.owner_disabled:  # refused as an unknown passkey is, in the time that takes
+            raise Refused(NOT_KNOWN_MESSAGE, "account disabled")
         counted = verified.new_sign_count
         if (counted or passkey.sign_count) and counted <= passkey.sign_count:
             await self._copied(db, passkey, counted, now, where)
@@ -333,6 +336,21 @@ def _challenge_of(credential: RegistrationCredential | AuthenticationCredential)
         return parse_client_data_json(credential.response.client_data_json).challenge
     except NOT_AN_ANSWER as error:
         raise Refused(NOT_VALID_MESSAGE, f"client data not valid: {error}") from None
+
+
+def _verified(
+    credential: AuthenticationCredential, challenge: bytes, party: RelyingParty, public_key: bytes
+) -> VerifiedAuthentication:
+    """The answer checked against ``public_key``: its signature, challenge, origin, relying
+    party and user verification; ``Refused`` when any is wrong. The counter is judged by the
+    caller, once the signature proves it is the authenticator's."""
+    try:
+        return verify_authentication_response(
+            credential=credential, expected_challenge=challenge, expected_rp_id=party.id, expected_origin=party.origin,
+            credential_public_key=public_key, credential_current_sign_count=0, require_user_verification=True,
+        )
+    except NOT_AN_ANSWER as error:
+        raise Refused(NOT_VALID_MESSAGE, f"answer not valid: {error}") from None
 
 
 def _digest(challenge: bytes) -> str:

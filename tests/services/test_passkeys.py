@@ -13,6 +13,7 @@ import pytest
 from quartauth.repository.outbox import count_unsent_outbox_messages
 from quartauth.repository.passkeys import select_passkey
 from quartauth.repository.security_log import select_security_events
+from quartauth.repository.users import update_user_disabled_at
 from quartauth.services import passkeys, users
 from quartauth.services.mail import Mailer
 from quartauth.services.passkeys import (
@@ -360,3 +361,14 @@ async def test_a_refused_answer_to_add_uses_its_challenge_up(keys, person):
         await keys.add(person, BROWSER, authenticator.create(options), "Phone", PARTY, NOW)
 
     assert again.value.message == EXPIRED_MESSAGE and await keys.of_user(person.id) == []
+
+
+async def test_a_disabled_accounts_passkey_is_refused_as_an_unknown_one_after_its_signature(keys, person, database):
+    authenticator = SoftAuthenticator()
+    passkey = await added(keys, person, authenticator)
+    await update_user_disabled_at(database, person.id, NOW)
+
+    refused = await refusal(keys, authenticator.get)
+
+    assert refused.message == NOT_KNOWN_MESSAGE and refused.reason == "account disabled"
+    assert (await select_passkey(database, passkey.credential_id)).last_used_at is None
