@@ -16,6 +16,7 @@ from quartauth.services import admin, users
 from quartauth.services.admission import HashingBusy
 from quartauth.services.devices import DeviceCookies
 from quartauth.services.mail import Mailer
+from quartauth.services.passkeys import Passkeys
 from quartauth.services.passwords import PasswordHasher
 from quartauth.services.sign_in_flow import Facts, Result, SignInFlow
 from quartauth.services.sessions import Lifetimes
@@ -57,7 +58,8 @@ def flow_of(database, hasher, rules: Rules = Rules()) -> SignInFlow:  # type: ig
     mailer = Mailer("http://localhost")
     two_step = TwoStep(database, KeyBox(SECRET_KEY), mailer, issuer="quartauth")
     throttle = Throttle(database, lambda: NOW, rules)
-    return SignInFlow(database, hasher, throttle, DeviceCookies(SECRET_KEY), mailer, two_step, Lifetimes(), lambda: NOW)
+    passkeys = Passkeys(database, mailer)
+    return SignInFlow(database, hasher, throttle, DeviceCookies(SECRET_KEY), mailer, two_step, passkeys, Lifetimes(), lambda: NOW)
 
 
 def facts(**changes: object) -> Facts:
