@@ -95,6 +95,19 @@ async def test_five_failures_of_a_pair_refuse_it_but_not_the_account_elsewhere(d
     assert (await attempt_fails(limits, attacker)).until == clock.now + timedelta(minutes=2)
 
 
+async def test_an_attempt_naming_no_account_counts_by_its_address_alone(database, clock):
+    """A passkey names no account until it is checked: its failures count for its address."""
+    limits = Throttle(database, clock)
+    passkey = LoginAttempt("203.0.113.7", None)
+    for _ in range(10):
+        assert await limits.refusal(passkey) is None
+        await limits.count_failure(passkey)
+
+    assert await limits.refusal(passkey) is not None
+    assert await attempt_fails(limits, LoginAttempt("203.0.113.7", "person@example.com")) is not None
+    assert await limits.refusal(LoginAttempt("198.51.100.1", None)) is None
+
+
 async def test_an_address_failing_on_many_accounts_is_refused(database, clock):
     limits = Throttle(database, clock)
     for number in range(10):
