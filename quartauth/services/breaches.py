@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 
-import httpx
-
 from .password_policy import normalized
 
 logger = logging.getLogger("quartauth.breaches")
@@ -30,6 +28,8 @@ class BreachedPasswords:
         # SHA-1 is the API's; the password as it is hashed for its account.
         digest = hashlib.sha1(normalized(password).encode("utf-8", "surrogatepass")).hexdigest().upper()
         prefix, suffix = digest[:5], digest[5:]
+        import httpx  # here, not at start: 4 MB a worker with the check off never spends
+
         try:
             async with httpx.AsyncClient(timeout=self._timeout) as client:
                 response = await client.get(self._range_url + prefix, headers={"Add-Padding": "true"})
