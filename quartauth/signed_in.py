@@ -1,9 +1,13 @@
-"""Who is signed in on a request: the session cookie, checked against the sessions table.
+"""Who is signed in on a request: the session cookie, or an app's bearer token, checked
+against the sessions table.
 
 quart-auth reads and writes the session cookie and proves that we signed it; the cookie
-carries a session token. Before every view the token is looked up once, and the request's
-sign-in becomes a plain value, ``SignedIn`` or None, that views and templates read as it is.
-A cookie whose session has ended signs nobody in and is removed from the browser.
+carries a session token. An app sends its token in ``Authorization: Bearer``, to the JSON API
+only (never in a query string). Before every view the token is looked up once, and the
+request's sign-in becomes a plain value, ``SignedIn`` or None, that views and templates read
+as it is. Each token counts only the way it was handed over: a browser session's in the
+cookie, an app session's in the header. A cookie whose session has ended signs nobody in and
+is removed from the browser.
 """
 from __future__ import annotations
 
@@ -17,11 +21,15 @@ from quart_auth import Action, AuthUser, QuartAuth, Unauthorized, current_user, 
 from . import csrf
 from .app_objects import app_objects
 from .repository.users import User
+from .repository.sessions import APP, BROWSER
+from .services.secret_tokens import plausible
 from .services.sessions import SignedIn
 
 P = ParamSpec("P")
 R = TypeVar("R")
 _SIGNED_IN = "quartauth_signed_in"
+_BEARER = "quartauth_bearer"
+API_PREFIX = "/api/"
 
 
 # What someone who has not confirmed their address may still do when REQUIRE_VERIFIED_EMAIL
@@ -56,6 +64,21 @@ class SessionCookie(AuthUser):
 def current_sign_in() -> SignedIn | None:
     """The request's sign-in, resolved before the view; None for an anonymous request."""
     return g.get(_SIGNED_IN)
+
+
+def bearer_token() -> str | None:
+    """The token of ``Authorization: Bearer <token>`` on a request to the JSON API."""
+    if not request.path.startswith(API_PREFIX):
+        return None
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def signed_in_by_bearer() -> bool:
+    """Whether the request's sign-in came with a bearer token (an app: no CSRF to check)."""
+    return bool(g.get(_BEARER))
 
 
 def signed_in_required(view: Callable[Concatenate[SignedIn, P], Awaitable[R]]) -> Callable[P, Awaitable[R]]:
@@ -111,10 +134,17 @@ def init_app(app: Quart) -> None:
     async def resolve_sign_in() -> None:
         if request.endpoint == "static":
             return
+        if (token := bearer_token()) is not None:  # an app's request: never the cookie's session
+            signed_in = await app_objects().session_lookup.resolve(token) if plausible(token) else None
+            setattr(g, _BEARER, True)
+            setattr(g, _SIGNED_IN, signed_in if signed_in is not None and signed_in.session.kind == APP else None)
+            return
         cookie: Any = current_user._get_current_object()  # type: ignore[attr-defined]
         signed_in = None
         if cookie.auth_id is not None:
             signed_in = await app_objects().session_lookup.resolve(cookie.auth_id)
+            if signed_in is not None and signed_in.session.kind != BROWSER:
+                signed_in = None
             if signed_in is None:
                 cookie.action = Action.DELETE  # drop the dead cookie from the browser
         setattr(g, _SIGNED_IN, signed_in)

@@ -8,6 +8,9 @@ from ..db import Executor, Row
 from .users import User
 
 
+BROWSER, APP = "browser", "app"  # the kinds of session
+
+
 @dataclass(frozen=True)
 class PreviousSignIn:
     """The user's sign-in before a session began: when, with which browser, from where."""
@@ -28,6 +31,7 @@ class Session:
     expires_at: datetime  # the latest it can end
     idle_expires_at: datetime  # when it ends unless used before then
     remembered: bool  # "Remember me": a longer lifetime, and a longer idle time
+    kind: str  # BROWSER (the session cookie) or APP (a bearer token)
     client_address: str | None  # None for sessions older than migration 0002
     browser: str | None
     previous_sign_in: PreviousSignIn | None  # None for the user's first sign-in
@@ -49,6 +53,7 @@ class Session:
             expires_at=row[names["expires_at"]],
             idle_expires_at=row[names["idle_expires_at"]],
             remembered=bool(row[names["remembered"]]),
+            kind=row[names["kind"]],
             client_address=row[names["client_address"]],
             browser=row[names["browser"]],
             previous_sign_in=None if previous_at is None else PreviousSignIn(
@@ -59,7 +64,7 @@ class Session:
 
 
 _FIELDS = (
-    "id", "created_at", "last_seen_at", "expires_at", "idle_expires_at", "remembered", "client_address", "browser",
+    "id", "created_at", "last_seen_at", "expires_at", "idle_expires_at", "remembered", "kind", "client_address", "browser",
     "previous_sign_in_at", "previous_sign_in_browser", "previous_sign_in_address", "reauthenticated_at",
 )
 SESSION_COLUMNS = {name: name for name in _FIELDS}
@@ -78,9 +83,11 @@ async def insert_session(
     remembered: bool,
     client_address: str | None,
     browser: str | None,
+    kind: str = BROWSER,
 ) -> Session:
     row = await db.fetch_one(
         "sessions/insert_session",
+        kind=kind,
         token_hash=token_hash,
         user_id=user_id,
         created_at=created_at,

@@ -22,6 +22,7 @@ from enum import Enum
 from ..db import Connection, Database
 from ..db.batching import BatchLoader
 from ..repository.sessions import (
+    BROWSER,
     Session,
     delete_expired_sessions,
     delete_expired_sessions_of_user,
@@ -97,17 +98,20 @@ async def start_session(
     now: datetime,
     client_address: str | None = None,
     browser: str | None = None,
+    kind: str = BROWSER,
 ) -> SignedIn:
     """A new session for ``user``, noting where it began and the sign-in before it; its
-    token is for the cookie only. In a transaction of its own, or in the caller's when ``db``
-    is a connection in one (a sign-in that finishes with other changes).
+    token is for the cookie only (``kind`` BROWSER) or for an app's bearer header only (APP).
+    In a transaction of its own, or in the caller's when ``db`` is a connection in one (a
+    sign-in that finishes with other changes).
 
     Sweeps the user's own ended sessions on the way, so they never pile up.
     """
     if isinstance(db, Database):
         async with db.transaction() as connection:
             return await start_session(
-                connection, user, lifetimes=lifetimes, remembered=remembered, now=now, client_address=client_address, browser=browser
+                connection, user, lifetimes=lifetimes, remembered=remembered, now=now, client_address=client_address,
+                browser=browser, kind=kind,
             )
     connection = db
     token = new_token()
@@ -122,6 +126,7 @@ async def start_session(
         remembered=remembered,
         client_address=client_address,
         browser=browser,
+        kind=kind,
     )
     await update_user_last_sign_in(connection, user.id, signed_in_at=now, browser=browser, client_address=client_address)
     await delete_expired_sessions_of_user(connection, user.id, now)

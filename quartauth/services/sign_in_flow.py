@@ -57,6 +57,7 @@ from ..repository.pending_sign_ins import (
     take_a_try,
     take_pending_sign_in,
 )
+from ..repository.sessions import BROWSER
 from ..repository.users import User, select_user_by_email, select_user_by_id, update_user_password_hash
 from .. import moments
 from . import security_log
@@ -219,7 +220,7 @@ class SignInFlow:
         if token and plausible(token):
             await delete_pending_sign_in(self._db, hash_token(token))
 
-    async def second_step(self, facts: Facts, token: str | None, code: str) -> StepOutcome:
+    async def second_step(self, facts: Facts, token: str | None, code: str, *, kind: str = BROWSER) -> StepOutcome:
         """The pending sign-in of ``token`` given ``code``, a code from the app or a recovery code.
 
         A try is taken from the pending sign-in before the code is checked, so it never sees
@@ -231,7 +232,7 @@ class SignInFlow:
         async def prove(user: User, connection: Connection, now: datetime) -> SecondStep:
             return await self._two_step.check(user, code, now, db=connection)
 
-        return await self._second_step(facts, token, prove)
+        return await self._second_step(facts, token, prove, kind=kind)
 
     async def second_step_with_passkey(
         self, facts: Facts, token: str | None, browser: str, answer: str, party: RelyingParty
@@ -250,7 +251,7 @@ class SignInFlow:
 
         return await self._second_step(facts, token, prove)
 
-    async def _second_step(self, facts: Facts, token: str | None, prove: Prove) -> StepOutcome:
+    async def _second_step(self, facts: Facts, token: str | None, prove: Prove, *, kind: str = BROWSER) -> StepOutcome:
         now = self._clock()
         token_hash = hash_token(token) if token and plausible(token) else None
         waiting = await take_a_try(self._db, token_hash, now, MAX_TRIES) if token_hash else None
@@ -266,7 +267,7 @@ class SignInFlow:
             await self._record_refusal(facts, user, refusal)
             return StepOutcome(Step.REFUSED, refusal=refusal)
         try:
-            checked, signed_in = await self._finish(facts, user, token_hash, waiting, prove, known=known)
+            checked, signed_in = await self._finish(facts, user, token_hash, waiting, prove, known=known, kind=kind)
         except _FinishedElsewhere:
             return StepOutcome(Step.ENDED)
         if checked.result is not Check.ACCEPTED:
@@ -282,7 +283,8 @@ class SignInFlow:
         )
 
     async def _finish(
-        self, facts: Facts, user: User, token_hash: str, waiting: PendingSignIn, prove: Prove, *, known: bool
+        self, facts: Facts, user: User, token_hash: str, waiting: PendingSignIn, prove: Prove, *, known: bool,
+        kind: str = BROWSER,
     ) -> tuple[SecondStep, SignedIn | None]:
         """Check the code (or passkey), and when it is right, finish the sign-in in the same transaction: the
         code spent, the pending sign-in taken, the session started, the login logged and its
@@ -297,7 +299,7 @@ class SignInFlow:
                 raise _FinishedElsewhere()  # rolls the spent code back
             signed_in = await start_session(
                 connection, user, lifetimes=self._lifetimes, remembered=waiting.remembered, now=now,
-                client_address=facts.client_address, browser=facts.browser,
+                client_address=facts.client_address, browser=facts.browser, kind=kind,
             )
             await self._record_code(facts, user, checked, db=connection)
             if not waiting.after_reset:
@@ -434,7 +436,7 @@ class SignInFlow:
             db or self._db,
             event,
             now=self._clock(),
-            where=security_log.Where(facts.client_address, facts.browser),
+            where=_where(facts),
             user_id=user.id if user else None,
             email=user.email if user else email,
             detail=detail,
