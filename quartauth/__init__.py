@@ -11,7 +11,7 @@ from quart import Quart
 from . import app_objects, csrf, fastpaths, login_line, moments, security, signed_in, site, static_files
 from .proxies import TrustedProxies
 from .websockets import RefuseWebSockets
-from .blueprints import account, admin, auth, core, email, errors
+from .blueprints import account, admin, api, auth, core, email, errors
 from .config import load_config
 from .db import connect, migrations
 from .services import browsers
@@ -43,7 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     site.init_app(app)  # first: a forged Host or plain HTTP goes no further
     site.warn_at_start_up(config)
     login_line.init_app(app, hasher.admission)  # before the CSRF check: a flood waits before its forms are read
-    csrf.init_app(app)
+    csrf.init_app(app, header_checked=api.blueprint)
     signed_in.init_app(app)
     security.init_app(app)
     app.register_blueprint(auth.blueprint)
@@ -51,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Quart:
     app.register_blueprint(account.blueprint)
     app.register_blueprint(email.blueprint)
     app.register_blueprint(admin.blueprint)
+    app.register_blueprint(api.blueprint)
     app.register_blueprint(errors.blueprint)
     static_files.init_app(app)
     app.add_template_global(moments.time_element, "when")

@@ -94,6 +94,16 @@ async def is_them(
     return True
 
 
+async def problems_confirming(signed_in: SignedIn, password: str, code: str | None, *, page: str) -> dict[str, list[str]]:
+    """What is wrong with ``password`` (and ``code``) as the signed-in person's, by field:
+    empty when it is them. For the JSON API, as ``is_them`` is for the forms."""
+    if not await password_is_theirs(signed_in, password, page=page):
+        return {"password": [WRONG_PASSWORD_MESSAGE]}
+    if (problem := await second_step_problem(signed_in, code, page=page)) is not None:
+        return {"code": [problem]}
+    return {}
+
+
 async def confirm(form: ConfirmPasswordForm, signed_in: SignedIn) -> SignedIn | None:
     """The sign-in, reauthenticated, when the form holds the person's password (and code), or
     the answer of one of their passkeys; else None, with the reason on the form (or, for a

@@ -1,4 +1,5 @@
-"""Every error answers with a page in the site's layout, its status code, and no internals."""
+"""Every error answers with a page in the site's layout (under /api/, with the API's error
+shape: ``api_errors``), its status code, and no internals."""
 from __future__ import annotations
 
 from quart import Blueprint, current_app
@@ -6,6 +7,7 @@ from quart.typing import ResponseReturnValue
 from quart_wtf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..api_errors import error_answer, is_api_request
 from ..app_objects import app_objects
 from ..db import DatabaseUnavailable
 from ..fastpaths.rendering import render
@@ -32,17 +34,22 @@ EXPLANATIONS = {
 CSRF_EXPLANATION = (
     "The form had expired or did not come from this site. Go back, reload the page and try again."
 )
+API_CSRF_EXPLANATION = "The X-CSRF-Token header is missing or no longer valid: read it again from GET /api/v1/session."
 
 
 async def _error_page(
     status: int, title: str, explanation: str, headers: dict[str, str] | None = None
 ) -> ResponseReturnValue:
+    if is_api_request():
+        return error_answer(status, explanation, headers=headers)
     page = await render("errors/error.html", status=status, title=title, explanation=explanation)
     return page, status, headers or {}
 
 
 @blueprint.app_errorhandler(CSRFError)
 async def csrf_failed(error: CSRFError) -> ResponseReturnValue:
+    if is_api_request():  # a browser client of the API without its token: not allowed, as a 403
+        return error_answer(403, API_CSRF_EXPLANATION, code="csrf")
     return await _error_page(400, "Bad request", CSRF_EXPLANATION)
 
 

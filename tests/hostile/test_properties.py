@@ -27,6 +27,8 @@ ROUTES = [
     "/login/passkey", "/login/passkey/options", "/login/two-step/passkey", "/login/two-step/passkey/options",
     "/confirm/passkey/options", "/account/passkeys/add", "/account/passkeys", "/account/passkeys/AAAA/remove",
     "/admin/users/1/remove-passkeys", "/static/passkeys.js",
+    "/api/v1/session", "/api/v1/login", "/api/v1/login/two-step", "/api/v1/logout", "/api/v1/sessions",
+    "/api/v1/sessions/1", "/api/v1/sessions/end-others", "/api/v1/confirm", "/api/v1/openapi.json",
 ]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 FIELDS = [
@@ -48,7 +50,7 @@ content_types = st.sampled_from(
     ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json", "text/plain", ""]
 )
 headers = st.dictionaries(
-    st.sampled_from(["Referer", "Origin", "X-CSRFToken", "Accept", "X-Forwarded-For", "Accept-Language"]),
+    st.sampled_from(["Referer", "Origin", "X-CSRFToken", "X-CSRF-Token", "Authorization", "Accept", "X-Forwarded-For", "Accept-Language"]),
     header_text,
     max_size=4,
 )

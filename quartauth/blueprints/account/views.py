@@ -6,6 +6,7 @@ from quart import Blueprint, flash, make_response, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 
 from ... import passkey_requests
+from ...api_errors import error_answer, is_api_request
 from ...app_objects import app_objects
 from ...fastpaths.rendering import render
 from ...reauthentication import is_them, recent_password_required
@@ -32,6 +33,7 @@ ENDING_MESSAGES = {
     sessions.Ending.NOT_THEIRS: ("That session is not one of yours, or it has ended already.", "danger"),
 }
 WRONG_CURRENT_PASSWORD = "That is not your current password."
+TWO_STEP_NOT_SET_UP_MESSAGE = "Set up two-step sign-in to continue."
 
 
 @blueprint.get("/account")
@@ -159,7 +161,9 @@ async def delete(signed_in: SignedIn) -> ResponseReturnValue:
 async def two_step_required(error: TwoStepNotSetUp) -> ResponseReturnValue:
     """TWO_STEP_REQUIRED: set it up before anything else (as REQUIRE_VERIFIED_EMAIL asks for
     the address to be verified)."""
-    await flash("Set up two-step sign-in to continue.", "info")
+    if is_api_request():
+        return error_answer(403, TWO_STEP_NOT_SET_UP_MESSAGE, code="two_step_required")
+    await flash(TWO_STEP_NOT_SET_UP_MESSAGE, "info")
     return redirect(url_for("account.two_step"))
 
 

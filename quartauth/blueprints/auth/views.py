@@ -1,4 +1,4 @@
-"""Sign up, log in (and its second step), log out, and confirm it's you."""
+"""Sign up, log in (and its second step), log out, and confirm it's you (passkeys for each: ``passkeys.py``)."""
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -10,6 +10,7 @@ from quart.typing import ResponseReturnValue
 from quart_auth import Unauthorized
 
 from ... import passkey_requests, reauthentication
+from ...api_errors import error_answer, is_api_request
 from ...app_objects import app_objects
 from ...fastpaths.rendering import render
 from ...forms import ConfirmPasswordForm
@@ -34,10 +35,10 @@ from ...services.two_step_codes import Check
 from ...services.users import User
 from ...signed_in import current_sign_in, remove_session_cookie, set_session_cookie, signed_in_required
 from ...link_pages import button_page, dead_link_page
-from ...services.passkeys import NOT_VALID_MESSAGE, Purpose
 from .forms import LoginForm, LogoutForm, PasskeyLoginForm, PasskeySecondStepForm, RegisterForm, SecondStepForm
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
+NOT_SIGNED_IN_MESSAGE = "Please log in to access this page."
 logger = logging.getLogger("quartauth.mail")
 SIGN_UP_MAIL = "sign_up"  # the kind of mail, for its limit
 
@@ -155,7 +156,7 @@ async def login() -> ResponseReturnValue:
         elif outcome.result is Result.SECOND_STEP_DUE:
             return await await_second_step(outcome.user, remember=form.remember.data, next_path=target)
         else:
-            return await _signed_in(outcome.user, remember=form.remember.data, target=target, known_browser=outcome.known_browser)
+            return await signed_in_response(outcome.user, remember=form.remember.data, target=target, known_browser=outcome.known_browser)
     return await _login_page(form)
 
 
@@ -167,45 +168,12 @@ async def _login_page(form: LoginForm) -> ResponseReturnValue:
     return await render("auth/login.html", form=form, passkey_form=passkey_form)
 
 
-async def _signed_in(user: User, *, remember: bool, target: str, known_browser: bool) -> ResponseReturnValue:
+async def signed_in_response(user: User, *, remember: bool, target: str, known_browser: bool) -> ResponseReturnValue:
     await start_session(user, remember=remember)
     response = redirect(target)
     if not known_browser:
         give_device_cookie(response, user)
     return response
-
-
-@blueprint.post("/login/passkey/options")
-async def passkey_options() -> ResponseReturnValue:
-    """What the login page's script hands the browser to sign in with a passkey: a challenge,
-    and no account named."""
-    objects = app_objects()
-    return await passkey_requests.options(
-        lambda browser, party: objects.passkeys.options_to_check(Purpose.SIGN_IN, browser, party, objects.now())
-    )
-
-
-@blueprint.post("/login/passkey")
-async def login_with_passkey() -> ResponseReturnValue:
-    """A passkey's answer, from the login page's script: signed in, with no password and no
-    second step (the passkey verified its person), or back to the login page with why not."""
-    if current_sign_in() is not None:
-        await flash("You are already logged in.", "info")
-        return redirect(url_for("core.home"))
-    form = await PasskeyLoginForm.create_form()
-    target = safe_redirect_target(form.next.data)
-    if not await form.validate_on_submit():
-        problem = next(iter(form.passkey.errors), NOT_VALID_MESSAGE)
-    else:
-        outcome = await passkey_requests.sign_in(form.passkey.data)
-        if outcome.result is Result.SIGNED_IN and outcome.user is not None:
-            await app_objects().sign_in_flow.abandon(pending_sign_in_token())
-            response = await _signed_in(outcome.user, remember=form.remember.data, target=target, known_browser=outcome.known_browser)
-            forget_pending_sign_in(response)
-            return response
-        problem = outcome.problem or NOT_VALID_MESSAGE
-    await flash(problem, "danger")
-    return redirect(url_for("auth.login", next=form.next.data or None))
 
 
 # What the second step's page says when the code is not taken; ENDED and TOO_MANY_WRONG send
@@ -229,7 +197,7 @@ async def second_step() -> ResponseReturnValue:
         return await _second_step_page(form, user)
     if await form.validate_on_submit():
         outcome = await check_second_step(form.code.data)
-        if (answered := await _second_step_answered(outcome, trust=form.trust.data)) is not None:
+        if (answered := await second_step_answered(outcome, trust=form.trust.data)) is not None:
             return answered
         form.code.errors.append(CODE_MESSAGES[Check.USED if outcome.result is Step.USED else Check.WRONG])
     return await _second_step_page(form, await app_objects().sign_in_flow.pending_user(pending_sign_in_token()))
@@ -243,42 +211,13 @@ async def _second_step_page(form: SecondStepForm, user: User | None) -> Response
     return await render("auth/second_step.html", form=form, passkey_form=passkey_form)
 
 
-async def _second_step_answered(outcome: StepOutcome, *, trust: bool) -> ResponseReturnValue | None:
+async def second_step_answered(outcome: StepOutcome, *, trust: bool) -> ResponseReturnValue | None:
     """Where a second step that ended or signed in goes; None when the page asks again."""
     if outcome.result in STEP_ENDED_MESSAGES:
         return await _log_in_again(STEP_ENDED_MESSAGES[outcome.result])
     if outcome.result is Step.SIGNED_IN and outcome.user is not None:
         return await _signed_in_in_two_steps(outcome, trust=trust)
     return None
-
-
-@blueprint.post("/login/two-step/passkey/options")
-async def second_step_passkey_options() -> ResponseReturnValue:
-    """A challenge for a passkey of the account whose sign-in this browser holds."""
-    objects = app_objects()
-    user = await objects.sign_in_flow.pending_user(pending_sign_in_token())
-    if user is None:
-        return passkey_requests.problem(STEP_ENDED_MESSAGES[Step.ENDED], 401)
-    return await passkey_requests.options(
-        lambda browser, party: objects.passkeys.options_to_check(Purpose.SECOND_STEP, browser, party, objects.now(), user=user)
-    )
-
-
-@blueprint.post("/login/two-step/passkey")
-async def second_step_with_passkey() -> ResponseReturnValue:
-    """A passkey's answer as the second step, in place of a code."""
-    if current_sign_in() is not None:
-        return redirect(url_for("core.home"))
-    form = await PasskeySecondStepForm.create_form()
-    if not await form.validate_on_submit():
-        problem = next(iter(form.passkey.errors), NOT_VALID_MESSAGE)
-    else:
-        outcome = await passkey_requests.second_step(pending_sign_in_token(), form.passkey.data)
-        if (answered := await _second_step_answered(outcome, trust=form.trust.data)) is not None:
-            return answered
-        problem = outcome.problem or NOT_VALID_MESSAGE
-    await flash(problem, "danger")
-    return redirect(url_for("auth.second_step"))
 
 
 async def _signed_in_in_two_steps(outcome: StepOutcome, *, trust: bool) -> ResponseReturnValue:
@@ -326,16 +265,6 @@ async def logout() -> ResponseReturnValue:
     return response
 
 
-@blueprint.post("/confirm/passkey/options")
-@signed_in_required
-async def confirm_passkey_options(signed_in: SignedIn) -> ResponseReturnValue:
-    """A challenge for a passkey of the signed-in account, for Confirm it's you."""
-    objects = app_objects()
-    return await passkey_requests.options(
-        lambda browser, party: objects.passkeys.options_to_check(Purpose.CONFIRM, browser, party, objects.now(), user=signed_in.user)
-    )
-
-
 @blueprint.route("/confirm", methods=["GET", "POST"])
 @signed_in_required
 async def confirm(signed_in: SignedIn) -> ResponseReturnValue:
@@ -350,7 +279,9 @@ async def confirm(signed_in: SignedIn) -> ResponseReturnValue:
 
 @blueprint.app_errorhandler(Unauthorized)
 async def redirect_to_login(error: Unauthorized) -> ResponseReturnValue:
-    await flash("Please log in to access this page.", "info")
+    if is_api_request():
+        return error_answer(401, NOT_SIGNED_IN_MESSAGE, headers={"WWW-Authenticate": "Bearer"})
+    await flash(NOT_SIGNED_IN_MESSAGE, "info")
     login_url = url_for("auth.login")
     if request.method == "GET":
         login_url += "?next=" + quote(_requested_path(), safe="/")

@@ -7,6 +7,7 @@ import logging
 from quart import Blueprint, current_app, flash, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 
+from ...api_errors import error_answer, is_api_request
 from ...app_objects import app_objects
 from ...fastpaths.rendering import render
 from ...logging_in import await_second_step, give_device_cookie, start_session
@@ -21,6 +22,7 @@ from ...forms import ButtonForm
 from ...link_pages import button_page, dead_link_page
 from .forms import ForgotForm, ResetForm
 
+NOT_VERIFIED_MESSAGE = "Verify your email address first: open the link we sent you."
 blueprint = Blueprint("email", __name__, template_folder="templates")
 logger = logging.getLogger("quartauth.mail")
 
@@ -72,6 +74,8 @@ async def resend_page(signed_in: SignedIn) -> ResponseReturnValue:
 @blueprint.app_errorhandler(EmailNotVerified)
 async def not_verified(error: EmailNotVerified) -> ResponseReturnValue:
     """REQUIRE_VERIFIED_EMAIL: the page says what to do instead of what was asked for."""
+    if is_api_request():
+        return error_answer(403, NOT_VERIFIED_MESSAGE, code="email_not_verified")
     signed_in = current_sign_in()
     return await render("email/verify.html", signed_in=signed_in, form=await ButtonForm.create_form(), required=True), 403
 

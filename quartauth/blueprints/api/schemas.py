@@ -1,0 +1,107 @@
+"""What the JSON API takes and gives, as pydantic models: they check the bodies that come in,
+shape the answers that go out, and are the schemas of the OpenAPI document."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ...services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
+from ...services.password_policy import MAX_LENGTH as PASSWORD_MAX_LENGTH
+from ...services.two_step import LONGEST_CODE
+
+# A password is checked once normalized; what is sent may be a little longer than that.
+PASSWORD_FIELD_LENGTH = PASSWORD_MAX_LENGTH * 4
+
+
+class Body(BaseModel):
+    """A request's body: exactly these fields, of exactly these types ("yes" is no boolean)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+# --- what comes in ---------------------------------------------------------------------------
+
+
+class LoginBody(Body):
+    email: str = Field(max_length=EMAIL_MAX_LENGTH, examples=["person@example.com"])
+    password: str = Field(max_length=PASSWORD_FIELD_LENGTH, examples=["correct horse battery"])
+    remember: bool = Field(False, description="A browser client's longer session, as the login page's Remember me.")
+
+
+class SecondStepBody(Body):
+    code: str = Field(max_length=LONGEST_CODE, description="A code from the authenticator app, or a recovery code.", examples=["123456"])
+    pending: str | None = Field(
+        None, max_length=100,
+        description="An app's pending sign-in, as the login answered it; a browser's is in its cookie.",
+    )
+
+
+class ConfirmBody(Body):
+    password: str = Field(max_length=PASSWORD_FIELD_LENGTH, examples=["correct horse battery"])
+    code: str | None = Field(None, max_length=LONGEST_CODE, description="With two-step sign-in on: a code.")
+
+
+# --- what goes out ---------------------------------------------------------------------------
+
+
+class UserOut(BaseModel):
+    id: int = Field(examples=[1])
+    email: str = Field(examples=["person@example.com"])
+    is_admin: bool
+    email_verified: bool
+    two_step: bool = Field(description="Whether two-step sign-in is on.")
+
+
+class SessionOut(BaseModel):
+    id: int = Field(examples=[7])
+    kind: Literal["browser", "app"]
+    browser: str | None = Field(examples=["Firefox on Linux"])
+    client_address: str | None = Field(examples=["203.0.113.7"])
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime = Field(description="The latest it ends; it ends sooner when left idle.")
+    current: bool = Field(description="Whether it is the session of this request.")
+
+
+class WhoAmI(BaseModel):
+    user: UserOut
+    session: SessionOut
+    csrf_token: str | None = Field(
+        description="For a browser client: the X-CSRF-Token header of its unsafe requests. None for an app."
+    )
+
+
+class LoggedIn(WhoAmI):
+    token: str | None = Field(
+        description="An app's bearer token, given this once (only its SHA-256 is stored). None for a browser client, "
+        "whose session is in the cookie set with this answer."
+    )
+
+
+class SecondStepDue(BaseModel):
+    second_step: Literal["code"] = "code"
+    pending: str | None = Field(
+        description="An app's pending sign-in, to send with its code within 5 minutes; None for a browser client, "
+        "whose pending sign-in is in its cookie."
+    )
+    message: str = Field(examples=["Enter the 6-digit code from your authenticator app, or one of your recovery codes."])
+
+
+class Sessions(BaseModel):
+    sessions: list[SessionOut]
+
+
+class Ended(BaseModel):
+    ended: int = Field(description="How many sessions ended.", examples=[1])
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["invalid"])
+    message: str = Field(examples=["Invalid email and/or password."])
+    fields: dict[str, list[str]] = Field(default_factory=dict, examples=[{"email": ["Email is required."]}])
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail

@@ -1,0 +1,346 @@
+"""The JSON API, ``/api/v1``: what the pages do, for single-page and phone apps, under the
+same rules (the same sign-in flow, limits, security log and mail).
+
+Two kinds of client. A **browser** client (a single-page app on this site) is signed in by
+the session cookie, and its unsafe requests carry the CSRF token in ``X-CSRF-Token`` (from
+``GET /api/v1/session``). An **app** sends ``Authorization: Bearer <token>``, the token of an
+app session that ``POST /api/v1/login`` gave it once; it has no CSRF token to send. Bodies
+are JSON, with ``Content-Type: application/json`` only, so that no plain HTML form can post
+one; errors have one shape (``api_errors``).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from quart import Blueprint, current_app, request
+from quart.typing import ResponseReturnValue
+
+from ... import csrf
+from ...api_errors import error_answer
+from ...app_objects import app_objects
+from ...logging_in import (
+    attempt_facts,
+    await_second_step as browser_awaits_second_step,
+    check_password,
+    give_device_cookie,
+    pending_sign_in_token,
+    second_step as browser_second_step,
+)
+from ...reauthentication import is_recent, problems_confirming
+from ...repository.sessions import APP, Session
+from ...request_facts import log_event, request_browser
+from ...services import sessions
+from ...services.security_log import Event
+from ...services.sessions import SignedIn
+from ...services.sign_in_flow import Result, Step
+from ...services.throttle import TooManyAttempts
+from ...services.two_step import CODE_MESSAGES, CODE_MISSING_MESSAGE
+from ...services.two_step_codes import Check
+from ...signed_in import current_sign_in, remove_session_cookie, set_session_cookie, signed_in_by_bearer
+from .schemas import (
+    ConfirmBody,
+    Ended,
+    LoggedIn,
+    LoginBody,
+    SecondStepBody,
+    SecondStepDue,
+    SessionOut,
+    Sessions,
+    UserOut,
+    WhoAmI,
+)
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+Model = TypeVar("Model", bound=BaseModel)
+
+WRONG_LOGIN_MESSAGE = "Invalid email and/or password."
+NOT_SIGNED_IN_MESSAGE = "Please log in to access this page."
+JSON_ONLY_MESSAGE = "Send JSON, with Content-Type: application/json."
+NOT_AN_OBJECT_MESSAGE = "The body must be a JSON object."
+CONFIRM_FIRST_MESSAGE = "Confirm it's you first: POST /api/v1/confirm with your password."
+STEP_ENDED_MESSAGES = {
+    Step.ENDED: "That sign-in has ended. Log in again.",
+    Step.TOO_MANY_WRONG: "Too many wrong codes. Log in again.",
+}
+ENDING_ANSWERS = {
+    sessions.Ending.IN_USE: (409, "That is this browser's session: to end it, log out."),
+    sessions.Ending.NOT_THEIRS: (404, "That session is not one of yours, or it has ended already."),
+}
+# The answers every operation may give, whatever it does: each is in the document.
+COMMON_ERRORS = (415, 429, 503)
+SIGNED_IN_ERRORS = (401, 403)
+
+class BadBody(Exception):
+    """The request's body is not what the operation takes: a 415 or a 422."""
+
+    def __init__(self, status: int, message: str, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.fields = status, message, fields or {}
+
+
+@blueprint.errorhandler(BadBody)
+async def bad_body(error: BadBody) -> ResponseReturnValue:
+    return error_answer(error.status, error.message, fields=error.fields)
+
+
+@blueprint.errorhandler(TooManyAttempts)
+async def too_many_attempts(error: TooManyAttempts) -> ResponseReturnValue:
+    now = app_objects().now()
+    return error_answer(429, error.refusal.message(now), headers={"Retry-After": str(error.refusal.retry_after(now))})
+
+
+@blueprint.before_request
+async def check_request() -> None:
+    """JSON only; and the CSRF token of every unsafe request signed in by the session cookie
+    (or anonymous with the header: a browser client). An app's bearer requests have none."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if await request.get_data() and request.mimetype != "application/json":
+        raise BadBody(415, JSON_ONLY_MESSAGE)
+    if signed_in_by_bearer():
+        return
+    if current_sign_in() is not None or request.headers.get("X-CSRF-Token") is not None:
+        await csrf.check_header_token()
+
+
+async def body(model: type[Model]) -> Model:
+    """The request's JSON body as ``model``; ``BadBody`` (422) with what is wrong, field by field."""
+    raw = await request.get_data(as_text=False)
+    try:
+        data = json.loads(raw) if raw else {}
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
+        data = None
+    if not isinstance(data, dict):
+        raise BadBody(422, NOT_AN_OBJECT_MESSAGE)
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        fields: dict[str, list[str]] = {}
+        for problem in error.errors():
+            name = ".".join(str(part) for part in problem["loc"]) or "body"
+            fields.setdefault(name, []).append(problem["msg"])
+        raise BadBody(422, "Some fields are not right.", fields) from None
+
+
+def answer(model: BaseModel, status: int = 200) -> ResponseReturnValue:
+    return current_app.response_class(model.model_dump_json(), status=status, content_type="application/json")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the document says of an operation: its body, its answers by status (errors:
+    the error shape), whether it needs a session, its tag. ``document.py`` reads it."""
+
+    answers: dict[int, type[BaseModel]]
+    errors: tuple[int, ...] = ()
+    body: type[BaseModel] | None = None
+    signed_in: bool = False
+    tags: tuple[str, ...] = field(default=("sessions",))
+
+
+def operation(
+    answers: dict[int, type[BaseModel]], *errors: int, body: type[BaseModel] | None = None, signed_in: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Describe the view for the document: its ``answers``, and each error it may give, with
+    the common ones (and, ``signed_in``, 401 and 403)."""
+    every_error = tuple(sorted({*errors, *COMMON_ERRORS, *(SIGNED_IN_ERRORS if signed_in else ())}))
+
+    def describe(view: Callable[..., Any]) -> Callable[..., Any]:
+        view.api_operation = Operation(answers, every_error, body, signed_in)  # type: ignore[attr-defined]
+        return view
+
+    return describe
+
+
+def api_signed_in(view: Callable[..., Awaitable[ResponseReturnValue]]) -> Callable[..., Awaitable[ResponseReturnValue]]:
+    """The view runs for a signed-in request only (either kind), and is handed its sign-in."""
+
+    @wraps(view)
+    async def guarded(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        signed_in = current_sign_in()
+        if signed_in is None:
+            return error_answer(401, NOT_SIGNED_IN_MESSAGE, headers={"WWW-Authenticate": "Bearer"})
+        return await view(signed_in, *args, **kwargs)
+
+    return guarded
+
+
+# --- who is signed in ----------------------------------------------------------------------
+
+
+def user_out(user: Any) -> UserOut:
+    return UserOut(id=user.id, email=user.email, is_admin=user.is_admin, email_verified=user.is_verified, two_step=user.has_two_step)
+
+
+def session_out(session: Session, signed_in: SignedIn) -> SessionOut:
+    return SessionOut(
+        id=session.id, kind=session.kind, browser=session.browser, client_address=session.client_address,
+        created_at=session.created_at, last_seen_at=session.last_seen_at, expires_at=session.expires_at,
+        current=session.id == signed_in.session.id,
+    )
+
+
+def who_am_i(signed_in: SignedIn) -> WhoAmI:
+    csrf_token = None if signed_in.session.kind == APP else csrf.new_header_token()
+    return WhoAmI(user=user_out(signed_in.user), session=session_out(signed_in.session, signed_in), csrf_token=csrf_token)
+
+
+@blueprint.get("/session")
+@operation({200: WhoAmI}, signed_in=True)
+async def session() -> ResponseReturnValue:
+    """Who am I: the signed-in user and this session.
+
+    A browser client also gets the CSRF token its unsafe requests carry; before it logs in,
+    the 401 answer carries one in its X-CSRF-Token header, for the login.
+    """
+    signed_in = current_sign_in()
+    if signed_in is None:
+        headers = {"WWW-Authenticate": "Bearer"}
+        if not signed_in_by_bearer():
+            headers["X-CSRF-Token"] = csrf.new_header_token()
+        return error_answer(401, NOT_SIGNED_IN_MESSAGE, headers=headers)
+    return answer(who_am_i(signed_in))
+
+
+# --- logging in and out ------------------------------------------------------------------------
+
+
+@blueprint.post("/login")
+@operation({200: LoggedIn, 202: SecondStepDue}, 401, 403, 422, body=LoginBody)
+async def login() -> ResponseReturnValue:
+    """Log in with an email and a password.
+
+    An app (no X-CSRF-Token header) gets a bearer token, once; a browser client (with the
+    header) gets the session cookie. With two-step sign-in on, the answer is 202: send a
+    code to POST /api/v1/login/two-step.
+    """
+    data = await body(LoginBody)
+    app_client = request.headers.get("X-CSRF-Token") is None
+    outcome = await check_password(data.email.strip().lower(), data.password)
+    if outcome.user is None:
+        return error_answer(401, WRONG_LOGIN_MESSAGE, code="wrong_login")
+    if outcome.result is Result.SECOND_STEP_DUE:
+        if app_client:
+            pending = await app_objects().sign_in_flow.await_second_step(outcome.user, remembered=True, next_path="/")
+            return answer(SecondStepDue(pending=pending, message=CODE_MISSING_MESSAGE), 202)
+        redirected = await browser_awaits_second_step(outcome.user, remember=data.remember, next_path="/")
+        response = answer(SecondStepDue(pending=None, message=CODE_MISSING_MESSAGE), 202)
+        for cookie in redirected.headers.getlist("Set-Cookie"):
+            response.headers.add("Set-Cookie", cookie)
+        return response
+    return await _logged_in(outcome.user, remember=data.remember, app_client=app_client, known_browser=outcome.known_browser)
+
+
+async def _logged_in(user: Any, *, remember: bool, app_client: bool, known_browser: bool) -> ResponseReturnValue:
+    objects = app_objects()
+    started = await sessions.start_session(
+        objects.database, user, lifetimes=objects.lifetimes, remembered=remember or app_client, now=objects.now(),
+        client_address=request.remote_addr, browser=await request_browser(), kind=APP if app_client else sessions.BROWSER,
+    )
+    return _signed_in_answer(started, remember=remember, known_browser=known_browser)
+
+
+def _signed_in_answer(started: SignedIn, *, remember: bool, known_browser: bool) -> ResponseReturnValue:
+    """An app's session: its token, this once. A browser client's: the session cookie (and a
+    device cookie for a browser new to the account)."""
+    if started.session.kind == APP:
+        return answer(LoggedIn(**who_am_i(started).model_dump(), token=started.token))
+    set_session_cookie(started, remember=remember)
+    response = answer(LoggedIn(**who_am_i(started).model_dump(), token=None))
+    if not known_browser:
+        give_device_cookie(response, started.user)
+    return response
+
+
+@blueprint.post("/login/two-step")
+@operation({200: LoggedIn}, 401, 403, 422, body=SecondStepBody)
+async def second_step() -> ResponseReturnValue:
+    """The second step of a login: a code from the authenticator app, or a recovery code.
+
+    An app sends the pending sign-in the login gave it; a browser client's is in its cookie.
+    """
+    data = await body(SecondStepBody)
+    if data.pending is not None:
+        outcome = await app_objects().sign_in_flow.second_step(await attempt_facts(None), data.pending, data.code, kind=APP)
+        if outcome.result is Step.REFUSED:
+            assert outcome.refusal is not None
+            raise TooManyAttempts(outcome.refusal)
+    else:
+        outcome = await browser_second_step(data.code)
+    if outcome.result in STEP_ENDED_MESSAGES:
+        return error_answer(401, STEP_ENDED_MESSAGES[outcome.result], code="sign_in_ended")
+    if outcome.result is not Step.SIGNED_IN or outcome.signed_in is None:
+        message = CODE_MESSAGES[Check.USED if outcome.result is Step.USED else Check.WRONG]
+        return error_answer(401, message, code="wrong_code", fields={"code": [message]})
+    return _signed_in_answer(outcome.signed_in, remember=outcome.remembered, known_browser=outcome.known_browser)
+
+
+@blueprint.post("/logout")
+@operation({200: Ended}, signed_in=True)
+@api_signed_in
+async def logout(signed_in: SignedIn) -> ResponseReturnValue:
+    """Log out: end this session, of either kind (a browser client's cookie goes too)."""
+    await app_objects().sign_in_flow.abandon(pending_sign_in_token())
+    await sessions.end_session(app_objects().database, signed_in.token)
+    await log_event(Event.LOGOUT, user=signed_in.user)
+    if not signed_in_by_bearer():
+        remove_session_cookie()
+    return answer(Ended(ended=1))
+
+
+# --- sessions ------------------------------------------------------------------------------------
+
+
+@blueprint.get("/sessions")
+@operation({200: Sessions}, signed_in=True)
+@api_signed_in
+async def list_sessions(signed_in: SignedIn) -> ResponseReturnValue:
+    """My sessions: every live one, browsers and apps, this one first."""
+    live = await sessions.live_sessions(app_objects().database, signed_in, app_objects().now())
+    return answer(Sessions(sessions=[session_out(each, signed_in) for each in live]))
+
+
+@blueprint.delete("/sessions/<int(min=1, max=9223372036854775807):session_id>")
+@operation({200: Ended}, 404, 409, signed_in=True)
+@api_signed_in
+async def end_session(signed_in: SignedIn, session_id: int) -> ResponseReturnValue:
+    """End another of my sessions (this one ends by logging out)."""
+    ending = await sessions.end_other_session(app_objects().database, signed_in, session_id)
+    if ending in ENDING_ANSWERS:
+        status, message = ENDING_ANSWERS[ending]
+        return error_answer(status, message)
+    await log_event(Event.SESSION_ENDED, user=signed_in.user, detail={"session_id": session_id})
+    return answer(Ended(ended=1))
+
+
+@blueprint.post("/sessions/end-others")
+@operation({200: Ended}, signed_in=True)
+@api_signed_in
+async def end_other_sessions(signed_in: SignedIn) -> ResponseReturnValue:
+    """Log out everywhere else. Needs a recent Confirm it's you (403 with code
+    "confirm_first" until then)."""
+    if not is_recent(signed_in):
+        return error_answer(403, CONFIRM_FIRST_MESSAGE, code="confirm_first")
+    ended = await sessions.end_other_sessions(app_objects().database, signed_in)
+    await log_event(Event.OTHER_SESSIONS_ENDED, user=signed_in.user, detail={"sessions": ended})
+    return answer(Ended(ended=ended))
+
+
+@blueprint.post("/confirm")
+@operation({200: WhoAmI}, 422, body=ConfirmBody, signed_in=True)
+@api_signed_in
+async def confirm(signed_in: SignedIn) -> ResponseReturnValue:
+    """Confirm it's you: the password again (and a code, with two-step sign-in on), for what
+    needs it within the next REAUTH_MINUTES."""
+    data = await body(ConfirmBody)
+    problems = await problems_confirming(signed_in, data.password, data.code, page="confirm it's you")
+    if problems:
+        message = next(iter(problems.values()))[0]
+        return error_answer(403, message, code="not_you", fields=problems)
+    confirmed = await sessions.note_reauthentication(app_objects().database, signed_in, app_objects().now())
+    return answer(who_am_i(confirmed))

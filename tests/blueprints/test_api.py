@@ -1,0 +1,256 @@
+"""The JSON API, as an app (a bearer token) and as a browser client (the session cookie and
+X-CSRF-Token): logging in and out, who am I, the sessions, Confirm it's you, the second step,
+one error shape, JSON only, and the limits shared with the pages; on SQLite and Postgres."""
+from __future__ import annotations
+
+import pyotp
+import pytest
+from openapi_spec_validator import validate
+
+from ..conftest import AuthActions
+from ..helpers import PASSWORD, page_text
+from ..two_step_people import two_step_person
+
+API = "/api/v1"
+
+
+async def app_login(client, email: str = "person@example.com", password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    """An app's login: JSON, no X-CSRF-Token header."""
+    return await client.post(f"{API}/login", json={"email": email, "password": password})
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def person(app, client) -> AuthActions:  # type: ignore[no-untyped-def]
+    """Signed up (and signed in on ``client``, a browser)."""
+    auth = AuthActions(client)
+    assert (await auth.register()).status_code == 302
+    return auth
+
+
+@pytest.fixture
+async def app_token(app, person) -> str:  # type: ignore[no-untyped-def]
+    answer = await app_login(app.test_client())
+    assert answer.status_code == 200, await answer.get_json()
+    return (await answer.get_json())["token"]
+
+
+# --- an app -------------------------------------------------------------------------------------
+
+
+async def test_an_app_logs_in_for_a_token_given_once_and_is_who_it_says(app, app_token):
+    client = app.test_client()
+
+    me = await client.get(f"{API}/session", headers=bearer(app_token))
+
+    assert me.status_code == 200
+    body = await me.get_json()
+    assert body["user"]["email"] == "person@example.com" and body["session"]["kind"] == "app"
+    assert body["csrf_token"] is None and "token" not in body
+
+
+async def test_an_apps_session_is_listed_on_the_account_page_as_app(app, person, app_token):
+    page = await page_text(await person.client.get("/account"))
+
+    assert "App" in page
+
+
+async def test_a_token_is_never_taken_from_a_query_string_nor_a_cookie(app, app_token):
+    client = app.test_client()
+
+    in_query = await client.get(f"{API}/session", query_string={"access_token": app_token, "token": app_token})
+    client.set_cookie("localhost", "quartauth_session", app_token)
+    in_cookie = await client.get(f"{API}/session")
+
+    assert in_query.status_code == 401 and in_cookie.status_code == 401
+
+
+async def test_a_logged_out_token_is_refused_at_once(app, app_token):
+    client = app.test_client()
+
+    out = await client.post(f"{API}/logout", headers=bearer(app_token))
+    after = await client.get(f"{API}/session", headers=bearer(app_token))
+
+    assert out.status_code == 200 and (await out.get_json()) == {"ended": 1}
+    assert after.status_code == 401
+    assert (await after.get_json())["error"] == {"code": "unauthorized", "message": "Please log in to access this page.", "fields": {}}
+
+
+async def test_a_token_ended_from_the_account_page_is_refused_at_once(app, person, app_token):
+    listed = await (await app.test_client().get(f"{API}/sessions", headers=bearer(app_token))).get_json()
+    app_session = next(session["id"] for session in listed["sessions"] if session["kind"] == "app")
+
+    ended = await person.post(f"/account/sessions/{app_session}/end")
+    after = await app.test_client().get(f"{API}/session", headers=bearer(app_token))
+
+    assert ended.status_code == 302 and after.status_code == 401
+
+
+async def test_bearer_requests_need_no_csrf_token_and_a_csrf_token_is_no_session(app, person, app_token):
+    client = app.test_client()  # an app's client: a good CSRF token of its own, and no session
+    token = (await client.get(f"{API}/session")).headers["X-CSRF-Token"]
+
+    only_csrf = await client.post(f"{API}/sessions/end-others", headers={"X-CSRF-Token": token})
+    with_bearer = await client.get(f"{API}/sessions", headers=bearer(app_token))
+
+    assert only_csrf.status_code == 401 and with_bearer.status_code == 200
+
+
+async def test_a_wrong_password_is_the_pages_sentence_with_401(app, person):
+    wrong = await app_login(app.test_client(), password="not the password at all")
+    nobody = await app_login(app.test_client(), email="nobody@example.com")
+
+    assert wrong.status_code == nobody.status_code == 401
+    assert (await wrong.get_json())["error"]["message"] == (await nobody.get_json())["error"]["message"] == "Invalid email and/or password."
+
+
+async def test_bodies_are_json_only_and_checked_field_by_field(app, person):
+    client = app.test_client()
+
+    form = await client.post(f"{API}/login", form={"email": "person@example.com", "password": PASSWORD})
+    wrong_types = await client.post(f"{API}/login", json={"email": 5})
+    not_an_object = await client.post(f"{API}/login", json=["person@example.com"])
+
+    assert form.status_code == 415 and (await form.get_json())["error"]["code"] == "unsupported_media_type"
+    assert wrong_types.status_code == 422
+    fields = (await wrong_types.get_json())["error"]["fields"]
+    assert set(fields) == {"email", "password"}
+    assert not_an_object.status_code == 422
+
+
+# --- a browser client -----------------------------------------------------------------------
+
+
+async def test_a_browser_client_logs_in_with_the_header_and_gets_the_cookie(app):
+    auth = AuthActions(app.test_client())
+    await auth.register()
+    await auth.logout()
+
+    asked = await auth.client.get(f"{API}/session")
+    token = asked.headers["X-CSRF-Token"]
+    logged_in = await auth.client.post(f"{API}/login", json={"email": "person@example.com", "password": PASSWORD}, headers={"X-CSRF-Token": token})
+    me = await auth.client.get(f"{API}/session")
+
+    assert asked.status_code == 401 and logged_in.status_code == 200
+    assert (await logged_in.get_json())["token"] is None
+    assert me.status_code == 200 and (await me.get_json())["session"]["kind"] == "browser"
+
+
+async def test_a_browser_clients_unsafe_requests_need_the_csrf_header(app, person):
+    without = await person.client.post(f"{API}/logout")
+    token = (await (await person.client.get(f"{API}/session")).get_json())["csrf_token"]
+    stale = await person.client.post(f"{API}/logout", headers={"X-CSRF-Token": "made-up"})
+    with_it = await person.client.post(f"{API}/logout", headers={"X-CSRF-Token": token})
+
+    assert without.status_code == 403 and (await without.get_json())["error"]["code"] == "csrf"
+    assert stale.status_code == 403
+    assert with_it.status_code == 200 and (await person.client.get("/account")).status_code == 302
+
+
+async def test_a_login_with_a_bad_csrf_header_is_refused(app, person):
+    refused = await app.test_client().post(
+        f"{API}/login", json={"email": "person@example.com", "password": PASSWORD}, headers={"X-CSRF-Token": "made-up"}
+    )
+
+    assert refused.status_code == 403
+
+
+# --- sessions, Confirm it's you --------------------------------------------------------------
+
+
+async def test_sessions_are_listed_and_ended_one_at_a_time(app, person, app_token):
+    client = app.test_client()
+    listed = (await (await client.get(f"{API}/sessions", headers=bearer(app_token))).get_json())["sessions"]
+    this = next(session for session in listed if session["current"])
+    other = next(session for session in listed if not session["current"])
+
+    itself = await client.delete(f"{API}/sessions/{this['id']}", headers=bearer(app_token))
+    ended = await client.delete(f"{API}/sessions/{other['id']}", headers=bearer(app_token))
+    again = await client.delete(f"{API}/sessions/{other['id']}", headers=bearer(app_token))
+
+    assert itself.status_code == 409 and ended.status_code == 200 and again.status_code == 404
+    assert (await person.client.get("/account")).status_code == 302  # the browser's session ended
+
+
+async def test_logging_out_everywhere_else_asks_confirm_its_you_first(clocked_app, clock):
+    person = AuthActions(clocked_app.test_client())
+    await person.register()
+    token = (await (await app_login(clocked_app.test_client())).get_json())["token"]
+    clock.advance(minutes=11)
+    client = clocked_app.test_client()
+
+    asked = await client.post(f"{API}/sessions/end-others", headers=bearer(token))
+    wrong = await client.post(f"{API}/confirm", json={"password": "not the password at all"}, headers=bearer(token))
+    confirmed = await client.post(f"{API}/confirm", json={"password": PASSWORD}, headers=bearer(token))
+    done = await client.post(f"{API}/sessions/end-others", headers=bearer(token))
+
+    assert asked.status_code == 403 and (await asked.get_json())["error"]["code"] == "confirm_first"
+    assert wrong.status_code == 403 and (await wrong.get_json())["error"]["fields"] == {"password": ["That is not your password."]}
+    assert confirmed.status_code == 200
+    assert done.status_code == 200 and (await done.get_json()) == {"ended": 1}
+    assert (await person.client.get("/account")).status_code == 302
+
+
+# --- the second step ------------------------------------------------------------------------
+
+
+async def test_an_app_logs_in_in_two_steps(clocked_app, clock):
+    person = await two_step_person(clocked_app, clock)
+    client = clocked_app.test_client()
+
+    due = await app_login(client)
+    pending = (await due.get_json())["pending"]
+    wrong = await client.post(f"{API}/login/two-step", json={"code": "000000" if person.next_code() != "000000" else "111111", "pending": pending})
+    right = await client.post(f"{API}/login/two-step", json={"code": pyotp.TOTP(person.key).at(clock.now), "pending": pending})
+    token = (await right.get_json())["token"]
+
+    assert due.status_code == 202 and pending
+    assert wrong.status_code == 401 and (await wrong.get_json())["error"]["fields"] == {"code": ["That code is not right."]}
+    assert right.status_code == 200 and token
+    me = await (await client.get(f"{API}/session", headers=bearer(token))).get_json()
+    assert me["session"]["kind"] == "app"
+
+
+# --- the limits, shared with the pages --------------------------------------------------------
+
+
+async def test_failures_on_the_api_count_for_the_login_page(app, person):
+    client = app.test_client()
+    for number in range(10):
+        await app_login(client, email=f"guess{number}@example.com", password="not the password")
+
+    refused_page = await AuthActions(app.test_client()).login("person@example.com", "not the password either")
+    refused_api = await app_login(client)
+
+    assert refused_page.status_code == 429 and refused_api.status_code == 429
+    assert "Retry-After" in refused_api.headers and (await refused_api.get_json())["error"]["code"] == "too_many_requests"
+
+
+async def test_failures_on_the_login_page_count_for_the_api(app, person):
+    stranger = AuthActions(app.test_client())
+    for number in range(10):
+        await stranger.login(f"guess{number}@example.com", "not the password")
+
+    refused = await app_login(app.test_client())
+
+    assert refused.status_code == 429
+
+
+# --- the document ---------------------------------------------------------------------------
+
+
+async def test_the_document_is_valid_openapi_31_with_every_operation_and_its_errors(app):
+    document = await (await app.test_client().get(f"{API}/openapi.json")).get_json()
+
+    validate(document)
+    assert document["openapi"].startswith("3.1")
+    operations = {(path, method) for path, item in document["paths"].items() for method in item}
+    assert ("/api/v1/login", "post") in operations and ("/api/v1/session", "get") in operations
+    assert all(path.startswith("/api/v1/") for path, _ in operations) and ("/api/v1/openapi.json", "get") not in operations
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            assert {"415", "429", "503"} <= set(operation["responses"]), (path, method)
+    assert set(document["components"]["securitySchemes"]) == {"bearer", "session_cookie"}

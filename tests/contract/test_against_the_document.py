@@ -1,0 +1,54 @@
+"""The JSON API proven against its own OpenAPI document: schemathesis, every check, against
+the live server on SQLite and on Postgres, as a signed-in app and as a stranger. Whatever it
+sends within the document: no 5xx, every answer as documented, no status code left out."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.live_server import ONE_ADDRESS_CROWD, LiveServer, app_server
+
+from ..helpers import PASSWORD, csrf_token_in
+
+EXAMPLES = 25  # per operation and phase: a bounded sample, for the time make test takes
+
+
+@pytest.fixture
+def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    with app_server(database_url, tmp_path, **ONE_ADDRESS_CROWD) as server:
+        yield server
+
+
+def app_token(server: LiveServer) -> str:
+    """Someone signed up on the pages, logged in as an app: their bearer token."""
+    with httpx.Client(base_url=server.url(""), follow_redirects=False) as browser:
+        token = csrf_token_in(browser.get("/register").text)
+        signed_up = browser.post("/register", data={"csrf_token": token, "email": "person@example.com", "password": PASSWORD, "confirm": PASSWORD})
+        assert signed_up.status_code == 302, signed_up.text
+    answer = httpx.post(server.url("/api/v1/login"), json={"email": "person@example.com", "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["token"]
+
+
+def schemathesis(server: LiveServer, folder: Path, *headers: str) -> subprocess.CompletedProcess[str]:
+    arguments = [
+        sys.executable, "-m", "schemathesis.cli", "run", server.url("/api/v1/openapi.json"),
+        "--checks", "all", "--max-examples", str(EXAMPLES), "--seed", "1", "--generation-deterministic",
+        *[part for header in headers for part in ("-H", header)],
+    ]
+    return subprocess.run(arguments, capture_output=True, text=True, timeout=600, cwd=folder)  # its cache stays there
+
+
+def test_the_api_keeps_to_its_document_for_an_app_and_for_a_stranger(live_server, tmp_path):
+    token = app_token(live_server)
+
+    as_an_app = schemathesis(live_server, tmp_path, f"Authorization: Bearer {token}")
+    as_a_stranger = schemathesis(live_server, tmp_path)
+
+    assert as_an_app.returncode == 0, as_an_app.stdout[-6000:]
+    assert as_a_stranger.returncode == 0, as_a_stranger.stdout[-6000:]
