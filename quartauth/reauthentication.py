@@ -32,6 +32,7 @@ from .services.two_step_codes import Check
 
 P = ParamSpec("P")
 WRONG_PASSWORD_MESSAGE = "That is not your password."
+WRONG_CURRENT_PASSWORD_MESSAGE = "That is not your current password."
 
 GuardedView = Callable[Concatenate[SignedIn, P], Awaitable[ResponseReturnValue]]
 
@@ -94,11 +95,14 @@ async def is_them(
     return True
 
 
-async def problems_confirming(signed_in: SignedIn, password: str, code: str | None, *, page: str) -> dict[str, list[str]]:
+async def problems_confirming(
+    signed_in: SignedIn, password: str, code: str | None, *, page: str, password_field: str = "password",
+    wrong_password: str = WRONG_PASSWORD_MESSAGE,
+) -> dict[str, list[str]]:
     """What is wrong with ``password`` (and ``code``) as the signed-in person's, by field:
     empty when it is them. For the JSON API, as ``is_them`` is for the forms."""
     if not await password_is_theirs(signed_in, password, page=page):
-        return {"password": [WRONG_PASSWORD_MESSAGE]}
+        return {password_field: [wrong_password]}
     if (problem := await second_step_problem(signed_in, code, page=page)) is not None:
         return {"code": [problem]}
     return {}

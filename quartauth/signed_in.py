@@ -29,6 +29,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 _SIGNED_IN = "quartauth_signed_in"
 _BEARER = "quartauth_bearer"
+NOT_SIGNED_IN_MESSAGE = "Please log in to access this page."
 API_PREFIX = "/api/"
 
 

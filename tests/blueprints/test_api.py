@@ -254,3 +254,49 @@ async def test_the_document_is_valid_openapi_31_with_every_operation_and_its_err
         for method, operation in item.items():
             assert {"415", "429", "503"} <= set(operation["responses"]), (path, method)
     assert set(document["components"]["securitySchemes"]) == {"bearer", "session_cookie"}
+
+
+# --- the account ---------------------------------------------------------------------------------
+
+
+async def test_an_app_changes_its_password_and_gets_a_new_token_the_old_one_dead(app, person, app_token):
+    client = app.test_client()
+
+    weak = await client.post(f"{API}/password", json={"current_password": PASSWORD, "new_password": "password"}, headers=bearer(app_token))
+    wrong = await client.post(f"{API}/password", json={"current_password": "not it at all", "new_password": "a brand new secret"}, headers=bearer(app_token))
+    changed = await client.post(f"{API}/password", json={"current_password": PASSWORD, "new_password": "a brand new secret"}, headers=bearer(app_token))
+    new_token = (await changed.get_json())["token"]
+
+    assert weak.status_code == 422 and "new_password" in (await weak.get_json())["error"]["fields"]
+    assert wrong.status_code == 403 and (await wrong.get_json())["error"]["fields"] == {"current_password": ["That is not your current password."]}
+    assert changed.status_code == 200 and new_token and new_token != app_token
+    assert (await client.get(f"{API}/session", headers=bearer(app_token))).status_code == 401
+    assert (await client.get(f"{API}/session", headers=bearer(new_token))).status_code == 200
+    assert (await person.client.get("/account")).status_code == 302  # every other session ended
+    assert (await app_login(client, password="a brand new secret")).status_code == 200
+
+
+async def test_an_app_asks_to_change_the_email_and_a_link_goes_out(app, person, app_token, database):
+    from quartauth.repository.outbox import count_unsent_outbox_messages
+
+    client = app.test_client()
+    before = await count_unsent_outbox_messages(database)
+
+    same = await client.post(f"{API}/email", json={"new_email": "Person@Example.com", "current_password": PASSWORD}, headers=bearer(app_token))
+    asked = await client.post(f"{API}/email", json={"new_email": "new@example.com", "current_password": PASSWORD}, headers=bearer(app_token))
+
+    assert same.status_code == 422
+    assert asked.status_code == 202 and "new@example.com" in (await asked.get_json())["message"]
+    assert await count_unsent_outbox_messages(database) == before + 2  # the link, and a notice to the old address
+
+
+async def test_an_app_deletes_its_account_with_its_password(app, person, app_token):
+    client = app.test_client()
+
+    wrong = await client.delete(f"{API}/account", json={"password": "not it at all"}, headers=bearer(app_token))
+    deleted = await client.delete(f"{API}/account", json={"password": PASSWORD}, headers=bearer(app_token))
+
+    assert wrong.status_code == 403 and deleted.status_code == 200
+    assert (await deleted.get_json())["message"] == "Your account was deleted."
+    assert (await client.get(f"{API}/session", headers=bearer(app_token))).status_code == 401
+    assert (await app_login(client)).status_code == 401

@@ -9,7 +9,7 @@ from ... import passkey_requests
 from ...api_errors import error_answer, is_api_request
 from ...app_objects import app_objects
 from ...fastpaths.rendering import render
-from ...reauthentication import is_them, recent_password_required
+from ...reauthentication import WRONG_CURRENT_PASSWORD_MESSAGE, is_them, recent_password_required
 from ...request_facts import count_mail_asked, log_event, request_browser
 from ...services import email_flows, security_log, sessions, users
 from ...services.admin import Refused
@@ -32,7 +32,6 @@ ENDING_MESSAGES = {
     sessions.Ending.IN_USE: ("That is this browser's session: to end it, log out.", "info"),
     sessions.Ending.NOT_THEIRS: ("That session is not one of yours, or it has ended already.", "danger"),
 }
-WRONG_CURRENT_PASSWORD = "That is not your current password."
 TWO_STEP_NOT_SET_UP_MESSAGE = "Set up two-step sign-in to continue."
 
 
@@ -89,7 +88,7 @@ async def change_password(signed_in: SignedIn) -> ResponseReturnValue:
     form = await ChangePasswordForm.create_form()
     form.email = signed_in.user.email
     if await form.validate_on_submit():
-        if await is_them(signed_in, form.current_password, form.code, page="change password", wrong_password=WRONG_CURRENT_PASSWORD):
+        if await is_them(signed_in, form.current_password, form.code, page="change password", wrong_password=WRONG_CURRENT_PASSWORD_MESSAGE):
             objects = app_objects()
             renewed = await users.change_password(
                 objects.database, objects.password_hasher, signed_in, new=form.new_password.data, now=objects.now(), mailer=objects.mailer
@@ -110,7 +109,7 @@ async def change_email(signed_in: SignedIn) -> ResponseReturnValue:
         new_email = form.new_email.data
         if new_email == user.email:
             form.new_email.errors.append("That is your email address already.")
-        elif await is_them(signed_in, form.current_password, form.code, page="change email", wrong_password=WRONG_CURRENT_PASSWORD):
+        elif await is_them(signed_in, form.current_password, form.code, page="change email", wrong_password=WRONG_CURRENT_PASSWORD_MESSAGE):
             await count_mail_asked(user.email, Purpose.CHANGE_EMAIL)
             await email_flows.ask_email_change(app_objects().database, app_objects().mailer, user, new_email, app_objects().now())
             await log_event(Event.EMAIL_CHANGE_ASKED, user=user)

@@ -105,3 +105,31 @@ class ErrorDetail(BaseModel):
 
 class ErrorBody(BaseModel):
     error: ErrorDetail
+
+
+class ChangePasswordBody(Body):
+    current_password: str = Field(max_length=PASSWORD_FIELD_LENGTH, examples=["correct horse battery"])
+    new_password: str = Field(max_length=PASSWORD_FIELD_LENGTH, examples=["a brand new secret"])
+    code: str | None = Field(None, max_length=LONGEST_CODE, description="With two-step sign-in on: a code.")
+
+
+class ChangeEmailBody(Body):
+    new_email: str = Field(max_length=EMAIL_MAX_LENGTH, examples=["new@example.com"])
+    current_password: str = Field(max_length=PASSWORD_FIELD_LENGTH, examples=["correct horse battery"])
+    code: str | None = Field(None, max_length=LONGEST_CODE, description="With two-step sign-in on: a code.")
+
+
+class DeleteAccountBody(Body):
+    password: str = Field(max_length=PASSWORD_FIELD_LENGTH, examples=["correct horse battery"])
+    code: str | None = Field(None, max_length=LONGEST_CODE, description="With two-step sign-in on: a code.")
+
+
+class Done(BaseModel):
+    message: str = Field(examples=["Your password was changed."])
+
+
+class PasswordChanged(Done):
+    token: str | None = Field(
+        description="An app's new bearer token: the old one stops working (its other sessions end). None for a browser "
+        "client, whose new session token is in the cookie set with this answer."
+    )

@@ -31,19 +31,33 @@ from ...logging_in import (
     pending_sign_in_token,
     second_step as browser_second_step,
 )
-from ...reauthentication import is_recent, problems_confirming
+from ...reauthentication import WRONG_CURRENT_PASSWORD_MESSAGE, WRONG_PASSWORD_MESSAGE, is_recent, problems_confirming
 from ...repository.sessions import APP, Session
-from ...request_facts import log_event, request_browser
-from ...services import sessions
+from ...request_facts import count_mail_asked, log_event, request_browser
+from ...services import email_flows, password_policy, sessions, users
+from ...services.admin import Refused
+from ...services.emails import InvalidEmail, normalize_email
+from ...services.tokens import Purpose
 from ...services.security_log import Event
 from ...services.sessions import SignedIn
 from ...services.sign_in_flow import Result, Step
 from ...services.throttle import TooManyAttempts
 from ...services.two_step import CODE_MESSAGES, CODE_MISSING_MESSAGE
 from ...services.two_step_codes import Check
-from ...signed_in import current_sign_in, remove_session_cookie, set_session_cookie, signed_in_by_bearer
+from ...signed_in import (
+    NOT_SIGNED_IN_MESSAGE,
+    current_sign_in,
+    remove_session_cookie,
+    set_session_cookie,
+    signed_in_by_bearer,
+)
 from .schemas import (
+    ChangeEmailBody,
+    ChangePasswordBody,
     ConfirmBody,
+    DeleteAccountBody,
+    Done,
+    PasswordChanged,
     Ended,
     LoggedIn,
     LoginBody,
@@ -59,9 +73,10 @@ blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 Model = TypeVar("Model", bound=BaseModel)
 
 WRONG_LOGIN_MESSAGE = "Invalid email and/or password."
-NOT_SIGNED_IN_MESSAGE = "Please log in to access this page."
 JSON_ONLY_MESSAGE = "Send JSON, with Content-Type: application/json."
 NOT_AN_OBJECT_MESSAGE = "The body must be a JSON object."
+PASSWORD_CHANGED_MESSAGE = "Your password was changed."
+SAME_EMAIL_MESSAGE = "That is your email address already."
 CONFIRM_FIRST_MESSAGE = "Confirm it's you first: POST /api/v1/confirm with your password."
 STEP_ENDED_MESSAGES = {
     Step.ENDED: "That sign-in has ended. Log in again.",
@@ -86,12 +101,6 @@ class BadBody(Exception):
 @blueprint.errorhandler(BadBody)
 async def bad_body(error: BadBody) -> ResponseReturnValue:
     return error_answer(error.status, error.message, fields=error.fields)
-
-
-@blueprint.errorhandler(TooManyAttempts)
-async def too_many_attempts(error: TooManyAttempts) -> ResponseReturnValue:
-    now = app_objects().now()
-    return error_answer(429, error.refusal.message(now), headers={"Retry-After": str(error.refusal.retry_after(now))})
 
 
 @blueprint.before_request
@@ -344,3 +353,83 @@ async def confirm(signed_in: SignedIn) -> ResponseReturnValue:
         return error_answer(403, message, code="not_you", fields=problems)
     confirmed = await sessions.note_reauthentication(app_objects().database, signed_in, app_objects().now())
     return answer(who_am_i(confirmed))
+
+
+# --- the account -----------------------------------------------------------------------------
+
+
+async def _not_them(signed_in: SignedIn, password: str, code: str | None, *, page: str, field: str = "current_password") -> ResponseReturnValue | None:
+    """A 403 when ``password`` (and ``code``) are not the signed-in person's, as the pages say it; else None."""
+    wrong = WRONG_CURRENT_PASSWORD_MESSAGE if field == "current_password" else WRONG_PASSWORD_MESSAGE
+    problems = await problems_confirming(signed_in, password, code, page=page, password_field=field, wrong_password=wrong)
+    if not problems:
+        return None
+    return error_answer(403, next(iter(problems.values()))[0], code="not_you", fields=problems)
+
+
+@blueprint.post("/password")
+@operation({200: PasswordChanged}, 422, body=ChangePasswordBody, signed_in=True)
+@api_signed_in
+async def change_password(signed_in: SignedIn) -> ResponseReturnValue:
+    """Change my password: the current one (and a code, with two-step sign-in on), then the new
+    one, under the sign-up rules. Every other session ends; this one carries on under a new
+    token (an app's is in the answer)."""
+    data = await body(ChangePasswordBody)
+    objects = app_objects()
+    problem = await password_policy.new_password_problem(
+        data.new_password, email=signed_in.user.email, breaches=objects.breached_passwords, site_name=current_app.config["SITE_NAME"]
+    )
+    if problem is not None:
+        return error_answer(422, problem, fields={"new_password": [problem]})
+    if (refused := await _not_them(signed_in, data.current_password, data.code, page="change password")) is not None:
+        return refused
+    renewed = await users.change_password(
+        objects.database, objects.password_hasher, signed_in, new=data.new_password, now=objects.now(), mailer=objects.mailer
+    )
+    await log_event(Event.PASSWORD_CHANGED, user=signed_in.user)
+    if renewed.session.kind == APP:
+        return answer(PasswordChanged(message=PASSWORD_CHANGED_MESSAGE, token=renewed.token))
+    set_session_cookie(renewed, remember=renewed.session.remembered)
+    return answer(PasswordChanged(message=PASSWORD_CHANGED_MESSAGE, token=None))
+
+
+@blueprint.post("/email")
+@operation({202: Done}, 422, body=ChangeEmailBody, signed_in=True)
+@api_signed_in
+async def change_email(signed_in: SignedIn) -> ResponseReturnValue:
+    """Change my email: a link goes to the new address, and the email changes when it is
+    opened. The answer is the same whether or not the address has an account."""
+    data = await body(ChangeEmailBody)
+    try:
+        new_email = normalize_email(data.new_email)
+    except InvalidEmail as error:
+        return error_answer(422, str(error), fields={"new_email": [str(error)]})
+    if new_email == signed_in.user.email:
+        return error_answer(422, SAME_EMAIL_MESSAGE, fields={"new_email": [SAME_EMAIL_MESSAGE]})
+    if (refused := await _not_them(signed_in, data.current_password, data.code, page="change email")) is not None:
+        return refused
+    await count_mail_asked(signed_in.user.email, Purpose.CHANGE_EMAIL)
+    objects = app_objects()
+    await email_flows.ask_email_change(objects.database, objects.mailer, signed_in.user, new_email, objects.now())
+    await log_event(Event.EMAIL_CHANGE_ASKED, user=signed_in.user)
+    return answer(Done(message=f"We sent a link to {new_email}: your email changes when it is opened."), 202)
+
+
+@blueprint.delete("/account")
+@operation({200: Done}, 409, 422, body=DeleteAccountBody, signed_in=True)
+@api_signed_in
+async def delete_account(signed_in: SignedIn) -> ResponseReturnValue:
+    """Delete my account, with my password (and a code, with two-step sign-in on): the user,
+    its sessions and its passkeys, for good."""
+    data = await body(DeleteAccountBody)
+    if (refused := await _not_them(signed_in, data.password, data.code, page="delete account", field="password")) is not None:
+        return refused
+    try:
+        deletion = await users.delete_account(app_objects().database, signed_in, mailer=app_objects().mailer, now=app_objects().now())
+    except Refused as refusal:
+        return error_answer(409, str(refusal))
+    if deletion is users.Deletion.DELETED:
+        await log_event(Event.ACCOUNT_DELETED, email=signed_in.user.email, detail={"user_id": signed_in.user.id})
+    if not signed_in_by_bearer():
+        remove_session_cookie()
+    return answer(Done(message="Your account was deleted." if deletion is users.Deletion.DELETED else "This account was deleted already."))

@@ -33,12 +33,11 @@ from ...services.sign_in_flow import Result, Step, StepOutcome
 from ...services.two_step import CODE_MESSAGES, FEW_RECOVERY_CODES
 from ...services.two_step_codes import Check
 from ...services.users import User
-from ...signed_in import current_sign_in, remove_session_cookie, set_session_cookie, signed_in_required
+from ...signed_in import NOT_SIGNED_IN_MESSAGE, current_sign_in, remove_session_cookie, set_session_cookie, signed_in_required
 from ...link_pages import button_page, dead_link_page
 from .forms import LoginForm, LogoutForm, PasskeyLoginForm, PasskeySecondStepForm, RegisterForm, SecondStepForm
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
-NOT_SIGNED_IN_MESSAGE = "Please log in to access this page."
 logger = logging.getLogger("quartauth.mail")
 SIGN_UP_MAIL = "sign_up"  # the kind of mail, for its limit
 
