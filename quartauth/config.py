@@ -26,6 +26,7 @@
 | OUTBOX_RETENTION_DAYS | 30: how long delivered mail is kept (quartauth prune) |
 | REQUIRE_VERIFIED_EMAIL | false: true keeps unverified accounts out of signed-in pages |
 | TWO_STEP_REQUIRED  | admins in production, none otherwise (or everyone): who must set up two-step sign-in |
+| CORS_ORIGINS       | none: the origins (https://app.example.com, exact matches) whose pages may call the JSON API with credentials |
 | SIGN_UP_REVEALS_ACCOUNTS | true: "Email already registered"; false: every sign-up answered alike, by a link |
 | NOTIFY_PASSWORD_CHANGED, NOTIFY_PASSWORD_RESET, NOTIFY_EMAIL_CHANGED, NOTIFY_ACCOUNT_DELETED, NOTIFY_NEW_SIGN_IN | true: each security notice by mail |
 | BCRYPT_ROUNDS      | 12                                             |
@@ -130,6 +131,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         PUBLIC_URL=public_url,
         LINK_URL=public_url or setting(SERVED_URL_VARIABLE) or DEVELOPMENT_URL,
         ALLOWED_HOSTS=_allowed_hosts(public_url, setting("ALLOWED_HOSTS")),
+        CORS_ORIGINS=_cors_origins(setting("CORS_ORIGINS")),
         TRUSTED_PROXIES=_trusted_proxies(setting("TRUSTED_PROXIES")),
         BCRYPT_ROUNDS=_integer("BCRYPT_ROUNDS", setting("BCRYPT_ROUNDS"), 4, 31),
         HASH_THREADS=_integer("HASH_THREADS", setting("HASH_THREADS"), 1, 256),
@@ -273,6 +275,22 @@ def _allowed_hosts(public_url: str | None, configured: str | None) -> frozenset[
     if public_url:
         hosts.add(urlsplit(public_url).netloc)
     return frozenset(hosts)
+
+
+def _cors_origins(configured: Any) -> frozenset[str]:
+    """Origins exactly as browsers send them: scheme, host and port, nothing more (no path,
+    no wildcard)."""
+    if not isinstance(configured, str):
+        return frozenset(configured or ())
+    origins = set()
+    for entry in re.split(r"[\s,]+", configured.strip()):
+        if not entry:
+            continue
+        parts = urlsplit(entry)
+        if parts.scheme not in ("http", "https") or not parts.hostname or "*" in entry or parts.path or parts.query or parts.fragment:
+            raise ConfigError(f"CORS_ORIGINS must list origins such as https://app.example.com, not {entry!r}.")
+        origins.add(f"{parts.scheme}://{parts.netloc.lower()}")
+    return frozenset(origins)
 
 
 def _trusted_proxies(configured: Any) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

@@ -179,3 +179,13 @@ def test_the_relying_party_of_passkeys_is_public_urls_host_and_origin(tmp_path):
     assert relying_party(load_config(development)) == RelyingParty("localhost", "http://localhost:5000", "quartauth")
     assert relying_party(load_config({**development, "QUARTAUTH_SERVED_URL": "http://127.0.0.1:8123"})).origin == "http://localhost:8123"
     assert relying_party(load_config({**development, "PUBLIC_URL": "http://192.0.2.7:5000"})) is None
+
+
+def test_cors_origins_are_exact_origins():
+    assert load_config(production_settings(CORS_ORIGINS="https://App.example.com, http://localhost:3000"))["CORS_ORIGINS"] == {
+        "https://app.example.com", "http://localhost:3000",
+    }
+    assert load_config(production_settings())["CORS_ORIGINS"] == frozenset()
+    for bad in ("*", "https://*.example.com", "https://app.example.com/path", "app.example.com"):
+        with pytest.raises(ConfigError, match="CORS_ORIGINS"):
+            load_config(production_settings(CORS_ORIGINS=bad))

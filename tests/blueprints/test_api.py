@@ -300,3 +300,30 @@ async def test_an_app_deletes_its_account_with_its_password(app, person, app_tok
     assert (await deleted.get_json())["message"] == "Your account was deleted."
     assert (await client.get(f"{API}/session", headers=bearer(app_token))).status_code == 401
     assert (await app_login(client)).status_code == 401
+
+
+# --- other sites ---------------------------------------------------------------------------
+
+
+async def test_no_other_site_may_call_the_api_unless_listed_exactly(migrated_database_url):
+    from quartauth import create_app
+
+    from ..helpers import app_settings
+
+    app = create_app(app_settings(migrated_database_url, CORS_ORIGINS="https://app.example.com"))
+    async with app.test_app():
+        client = app.test_client()
+        listed = await client.options(f"{API}/login", headers={"Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"})
+        lookalike = await client.get(f"{API}/session", headers={"Origin": "https://app.example.com.evil.example"})
+        other = await client.get(f"{API}/session", headers={"Origin": "https://evil.example"})
+
+    assert listed.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert listed.headers["Access-Control-Allow-Credentials"] == "true"
+    assert "X-CSRF-Token" in listed.headers["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Origin" not in lookalike.headers and "Access-Control-Allow-Origin" not in other.headers
+
+
+async def test_by_default_no_site_may(app):
+    answer = await app.test_client().get(f"{API}/session", headers={"Origin": "https://app.example.com"})
+
+    assert "Access-Control-Allow-Origin" not in answer.headers

@@ -17,7 +17,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from quart import Blueprint, current_app, request
+from quart import Blueprint, Response, current_app, request
 from quart.typing import ResponseReturnValue
 
 from ... import csrf
@@ -115,6 +115,24 @@ async def check_request() -> None:
         return
     if current_sign_in() is not None or request.headers.get("X-CSRF-Token") is not None:
         await csrf.check_header_token()
+
+
+@blueprint.after_request
+async def allow_listed_origins(response: Response) -> Response:
+    """No other site's pages may call the API, but those CORS_ORIGINS lists (exactly), with
+    their credentials."""
+    origin = request.headers.get("Origin")
+    if origin is None or origin not in current_app.config["CORS_ORIGINS"]:
+        return response
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Access-Control-Allow-Credentials"] = "true"
+    response.headers["Access-Control-Expose-Headers"] = "X-CSRF-Token, Retry-After"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, X-CSRF-Token, Authorization"
+        response.headers["Access-Control-Max-Age"] = "600"
+    response.vary.add("Origin")
+    return response
 
 
 async def body(model: type[Model]) -> Model:
