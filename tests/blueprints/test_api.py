@@ -327,3 +327,36 @@ async def test_by_default_no_site_may(app):
     answer = await app.test_client().get(f"{API}/session", headers={"Origin": "https://app.example.com"})
 
     assert "Access-Control-Allow-Origin" not in answer.headers
+
+
+# --- signing up ------------------------------------------------------------------------------
+
+
+async def test_an_app_signs_up_and_is_signed_in_with_a_token(app):
+    client = app.test_client()
+
+    weak = await client.post(f"{API}/sign-up", json={"email": "new@example.com", "password": "password"})
+    made = await client.post(f"{API}/sign-up", json={"email": "New@Example.com", "password": "a brand new secret"})
+    taken = await client.post(f"{API}/sign-up", json={"email": "new@example.com", "password": "a brand new secret"})
+
+    assert weak.status_code == 422 and "password" in (await weak.get_json())["error"]["fields"]
+    assert made.status_code == 201
+    body = await made.get_json()
+    assert body["user"]["email"] == "new@example.com" and body["token"]
+    assert taken.status_code == 409 and (await taken.get_json())["error"]["fields"] == {"email": ["Email already registered"]}
+
+
+async def test_sign_up_by_link_answers_every_address_alike(migrated_database_url):
+    from quartauth import create_app
+
+    from ..helpers import app_settings
+
+    app = create_app(app_settings(migrated_database_url, SIGN_UP_REVEALS_ACCOUNTS="false"))
+    async with app.test_app():
+        client = app.test_client()
+        await AuthActions(app.test_client()).register("taken@example.com")
+        free = await client.post(f"{API}/sign-up", json={"email": "free@example.com", "password": "a brand new secret"})
+        taken = await client.post(f"{API}/sign-up", json={"email": "taken@example.com", "password": "a brand new secret"})
+
+    assert free.status_code == taken.status_code == 202
+    assert (await free.get_json())["message"] == "We sent a link to free@example.com: open it to finish signing up."

@@ -16,6 +16,7 @@ from tests.support.live_server import ONE_ADDRESS_CROWD, LiveServer, app_server
 from ..helpers import PASSWORD, csrf_token_in
 
 EXAMPLES = 25  # per operation and phase: a bounded sample, for the time make test takes
+CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 
 @pytest.fixture
@@ -37,8 +38,8 @@ def app_token(server: LiveServer) -> str:
 
 def schemathesis(server: LiveServer, folder: Path, *headers: str) -> subprocess.CompletedProcess[str]:
     arguments = [
-        sys.executable, "-m", "schemathesis.cli", "run", server.url("/api/v1/openapi.json"),
-        "--checks", "all", "--max-examples", str(EXAMPLES), "--seed", "1", "--generation-deterministic",
+        sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "run", server.url("/api/v1/openapi.json"),
+        "--checks", "all", "--max-examples", str(EXAMPLES), "--generation-deterministic",
         *[part for header in headers for part in ("-H", header)],
     ]
     return subprocess.run(arguments, capture_output=True, text=True, timeout=600, cwd=folder)  # its cache stays there

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ...services.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 from ...services.password_policy import MAX_LENGTH as PASSWORD_MAX_LENGTH
+from ...services.password_policy import MIN_LENGTH as PASSWORD_MIN_LENGTH
 from ...services.two_step import LONGEST_CODE
 
 # A password is checked once normalized; what is sent may be a little longer than that.
@@ -109,7 +110,7 @@ class ErrorBody(BaseModel):
 
 class ChangePasswordBody(Body):
     current_password: str = Field(max_length=PASSWORD_FIELD_LENGTH, examples=["correct horse battery"])
-    new_password: str = Field(max_length=PASSWORD_FIELD_LENGTH, examples=["a brand new secret"])
+    new_password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_FIELD_LENGTH, examples=["a brand new secret"])
     code: str | None = Field(None, max_length=LONGEST_CODE, description="With two-step sign-in on: a code.")
 
 
@@ -132,4 +133,12 @@ class PasswordChanged(Done):
     token: str | None = Field(
         description="An app's new bearer token: the old one stops working (its other sessions end). None for a browser "
         "client, whose new session token is in the cookie set with this answer."
+    )
+
+
+class SignUpBody(Body):
+    email: str = Field(max_length=EMAIL_MAX_LENGTH, examples=["new.person@example.com"])
+    password: str = Field(
+        min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_FIELD_LENGTH, examples=["a brand new secret"],
+        description="Under the sign-up rules: 8 to 128 characters, not easy to guess, not made from the email.",
     )

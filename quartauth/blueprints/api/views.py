@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from quart import Blueprint, Response, current_app, request
 from quart.typing import ResponseReturnValue
 
-from ... import csrf
+from ... import csrf, signing_up
 from ...api_errors import error_answer
 from ...app_objects import app_objects
 from ...logging_in import (
@@ -58,6 +58,7 @@ from .schemas import (
     DeleteAccountBody,
     Done,
     PasswordChanged,
+    SignUpBody,
     Ended,
     LoggedIn,
     LoginBody,
@@ -154,7 +155,7 @@ async def body(model: type[Model]) -> Model:
         raise BadBody(422, "Some fields are not right.", fields) from None
 
 
-def answer(model: BaseModel, status: int = 200) -> ResponseReturnValue:
+def answer(model: BaseModel, status: int = 200) -> Response:
     return current_app.response_class(model.model_dump_json(), status=status, content_type="application/json")
 
 
@@ -234,6 +235,43 @@ async def session() -> ResponseReturnValue:
     return answer(who_am_i(signed_in))
 
 
+# --- signing up -------------------------------------------------------------------------------
+
+
+@blueprint.post("/sign-up")
+@operation({201: LoggedIn, 202: Done}, 403, 409, 422, body=SignUpBody)
+async def sign_up() -> ResponseReturnValue:
+    """Sign up with an email and a password, under the sign-up page's rules.
+
+    The account starts at once, signed in as login would (201; 409 when the address has an
+    account); or, with SIGN_UP_REVEALS_ACCOUNTS off, a link goes to the address, with the
+    same 202 answer whether or not it has an account.
+    """
+    data = await body(SignUpBody)
+    try:
+        email = normalize_email(data.email)
+    except InvalidEmail as error:
+        return error_answer(422, str(error), fields={"email": [str(error)]})
+    problem = await password_policy.new_password_problem(
+        data.password, email=email, breaches=app_objects().breached_passwords, site_name=current_app.config["SITE_NAME"]
+    )
+    if problem is not None:
+        return error_answer(422, problem, fields={"password": [problem]})
+    await signing_up.count_sign_up(email)
+    if not current_app.config["SIGN_UP_REVEALS_ACCOUNTS"]:
+        await signing_up.ask_by_link(email, data.password)
+        return answer(Done(message=signing_up.sent_message(email)), 202)
+    objects = app_objects()
+    try:
+        user = await users.register(
+            objects.database, objects.password_hasher, email=email, password=data.password, mailer=objects.mailer, now=objects.now()
+        )
+    except users.EmailTaken:
+        return error_answer(409, users.EMAIL_TAKEN_MESSAGE, code="email_taken", fields={"email": [users.EMAIL_TAKEN_MESSAGE]})
+    await log_event(Event.SIGN_UP, user=user)
+    return await _logged_in(user, remember=False, app_client=request.headers.get("X-CSRF-Token") is None, known_browser=False, status=201)
+
+
 # --- logging in and out ------------------------------------------------------------------------
 
 
@@ -263,22 +301,22 @@ async def login() -> ResponseReturnValue:
     return await _logged_in(outcome.user, remember=data.remember, app_client=app_client, known_browser=outcome.known_browser)
 
 
-async def _logged_in(user: Any, *, remember: bool, app_client: bool, known_browser: bool) -> ResponseReturnValue:
+async def _logged_in(user: Any, *, remember: bool, app_client: bool, known_browser: bool, status: int = 200) -> Response:
     objects = app_objects()
     started = await sessions.start_session(
         objects.database, user, lifetimes=objects.lifetimes, remembered=remember or app_client, now=objects.now(),
         client_address=request.remote_addr, browser=await request_browser(), kind=APP if app_client else sessions.BROWSER,
     )
-    return _signed_in_answer(started, remember=remember, known_browser=known_browser)
+    return _signed_in_answer(started, remember=remember, known_browser=known_browser, status=status)
 
 
-def _signed_in_answer(started: SignedIn, *, remember: bool, known_browser: bool) -> ResponseReturnValue:
+def _signed_in_answer(started: SignedIn, *, remember: bool, known_browser: bool, status: int = 200) -> Response:
     """An app's session: its token, this once. A browser client's: the session cookie (and a
     device cookie for a browser new to the account)."""
     if started.session.kind == APP:
-        return answer(LoggedIn(**who_am_i(started).model_dump(), token=started.token))
+        return answer(LoggedIn(**who_am_i(started).model_dump(), token=started.token), status)
     set_session_cookie(started, remember=remember)
-    response = answer(LoggedIn(**who_am_i(started).model_dump(), token=None))
+    response = answer(LoggedIn(**who_am_i(started).model_dump(), token=None), status)
     if not known_browser:
         give_device_cookie(response, started.user)
     return response

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import logging
-
 from quart import Blueprint, current_app, flash, redirect, request, url_for
 from quart.typing import ResponseReturnValue
 from quart_auth import Unauthorized
 
-from ... import passkey_requests, reauthentication
+from ... import passkey_requests, reauthentication, signing_up
 from ...api_errors import error_answer, is_api_request
 from ...app_objects import app_objects
 from ...fastpaths.rendering import render
@@ -24,9 +22,9 @@ from ...logging_in import (
     start_session,
     trust_this_browser,
 )
-from ...request_facts import log_event, request_browser
+from ...request_facts import log_event
 from ...security import safe_redirect_target
-from ...services import security_log, sessions, sign_ups, throttle, users
+from ...services import sessions, sign_ups, users
 from ...services.security_log import Event
 from ...services.sessions import SignedIn
 from ...services.sign_in_flow import Result, Step, StepOutcome
@@ -38,8 +36,6 @@ from ...link_pages import button_page, dead_link_page
 from .forms import LoginForm, LogoutForm, PasskeyLoginForm, PasskeySecondStepForm, RegisterForm, SecondStepForm
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
-logger = logging.getLogger("quartauth.mail")
-SIGN_UP_MAIL = "sign_up"  # the kind of mail, for its limit
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
@@ -49,11 +45,7 @@ async def register() -> ResponseReturnValue:
         return redirect(url_for("core.home"))
     form = await RegisterForm.create_form()
     if await form.validate_on_submit():
-        refusal = await app_objects().throttle.sign_up(request.remote_addr)
-        if refusal is not None:
-            if refusal.first:
-                await log_event(Event.LOGIN_REFUSED, email=form.email.data, detail={"limit": "sign-ups"})
-            raise throttle.TooManyAttempts(refusal)
+        await signing_up.count_sign_up(form.email.data)
         if not current_app.config["SIGN_UP_REVEALS_ACCOUNTS"]:
             return await _sign_up_by_link(form.email.data, form.password.data)
         try:
@@ -83,30 +75,10 @@ async def _welcome(user: User) -> ResponseReturnValue:
 
 
 async def _sign_up_by_link(email: str, password: str) -> ResponseReturnValue:
-    """The same answer for any address: the password is hashed, and what depends on whether
-    the address has an account happens after the answer (``sign_ups``)."""
-    password_hash = await app_objects().password_hasher.hash(password)
-    current_app.add_background_task(_ask_sign_up, email, password_hash, request.remote_addr, await request_browser())
+    await signing_up.ask_by_link(email, password)
     return await render(
-        "links/sent.html",
-        message=f"We sent a link to {email}: open it to finish signing up.",
-        lasts="The link works for 48 hours.",
-        again=url_for("auth.register"),
+        "links/sent.html", message=signing_up.sent_message(email), lasts="The link works for 48 hours.", again=url_for("auth.register")
     )
-
-
-async def _ask_sign_up(email: str, password_hash: str, client_address: str | None, browser: str) -> None:
-    db, now = app_objects().database, app_objects().now()
-    try:
-        if await app_objects().throttle.mail(None, email, SIGN_UP_MAIL) is not None:
-            return  # a link went less than a minute ago, and it still works
-        taken_by = await sign_ups.ask(db, app_objects().mailer, email=email, password_hash=password_hash, now=now)
-        if taken_by is not None:
-            await security_log.record(
-                db, Event.SIGN_UP_TRIED, now=now, where=security_log.Where(client_address, browser), user_id=taken_by.id, email=email
-            )
-    except Exception:  # a background task has nobody to answer: the log has to do
-        logger.exception("a sign-up link could not be queued")
 
 
 @blueprint.get("/register/<token>")
