@@ -24,7 +24,7 @@ from tests.support import plans, throwaway_postgres
 from tests.support.live_server import free_port
 from tests.support.nginx import free_port_run, make_certificate, running_nginx, site_for
 
-from . import attack, balance, floods, passkeys, report, seed, two_step, wrk
+from . import api, attack, balance, floods, passkeys, report, seed, two_step, wrk
 from .app import BASELINE_PATH
 from .browser import Browser
 from .server import ROOT, bench_server, configured_workers, worker_memory_mb, worker_pids
@@ -77,6 +77,7 @@ class DialectResult:
     floods: floods.Floods
     two_step: two_step.TwoStep
     passkeys: passkeys.Passkeys
+    api: api.Api
 
     @property
     def failures(self) -> int:
@@ -91,6 +92,7 @@ class DialectResult:
             "login latency 1M": self.login_latency_large.failures, "admin search": self.admin_search.failures,
             "balance direct": self.balance_direct.failures, "balance nginx": self.balance_nginx.failures,
             "two-step logins": self.two_step.failures, "passkey sign-ins": self.passkeys.failures,
+            "api": self.api.failures,
         }
         # Under attack, turning logins away (503) is the design: rows 11 to 14 count their own.
         return {phase: count for phase, count in phases.items() if count}
@@ -234,6 +236,15 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
         passkey_owners = passkeys.set_up(url, server.port, range(PASSKEY_FIRST_USER, PASSKEY_FIRST_USER + passkeys.CONNECTIONS + 1))
         passkey_sign_ins = passkeys.measure(passkey_owners)
 
+        print(f"[{name}] the JSON API: an app's logins, then GET /api/v1/session against GET /", flush=True)
+        api_load = api.measure(
+            server.url("/api/v1/login"), server.url("/api/v1/session"), home_url,
+            api.write_login_bodies(workdir / f"{name}-api-logins.jsonl", SMALL_USER_COUNT),
+            api.write_tokens(server.port, workdir / f"{name}-api-tokens.txt", SIGNED_IN_PEOPLE), cookies,
+            connections=LOGIN_CONNECTIONS, seconds=LOGIN_SECONDS, page_connections=PAGE_CONNECTIONS,
+            rounds=PAGE_ROUNDS, round_seconds=PAGE_ROUND_SECONDS,
+        )
+
         print(f"[{name}] under attack: a refused login, then a flood from {attack.FLOOD_ADDRESSES} addresses", flush=True)
         under_attack = attack.measure(
             login_url, home_url, cookies, forms, workdir / name, server.port,
@@ -246,7 +257,7 @@ def bench_database(name: str, url: str, rounds: int, hashed: str, workdir: Path)
     return DialectResult(
         name, baseline, pages, logins, sign_ups, mixed_pages, mixed_logins, latency_small, latency_large, memory,
         balance_direct, balance_nginx, admin_search,
-        _plan_verdict(name, url, search_plan), under_attack, around, second_steps, passkey_sign_ins,
+        _plan_verdict(name, url, search_plan), under_attack, around, second_steps, passkey_sign_ins, api_load,
     )
 
 
