@@ -360,3 +360,76 @@ async def test_sign_up_by_link_answers_every_address_alike(migrated_database_url
 
     assert free.status_code == taken.status_code == 202
     assert (await free.get_json())["message"] == "We sent a link to free@example.com: open it to finish signing up."
+
+
+# --- the mailed links -----------------------------------------------------------------------------
+
+
+async def test_forgot_answers_alike_whether_or_not_the_address_has_an_account(app, person):
+    client = app.test_client()
+
+    known = await client.post(f"{API}/forgot", json={"email": "person@example.com"})
+    unknown = await client.post(f"{API}/forgot", json={"email": "nobody@example.com"})
+    malformed = await client.post(f"{API}/forgot", json={"email": "not an address"})
+
+    assert known.status_code == unknown.status_code == 202 and (await known.get_json()) == (await unknown.get_json())
+    assert malformed.status_code == 422
+
+
+async def test_a_reset_signs_an_app_in_and_ends_every_session(app, person, database):
+    from quartauth.repository.users import select_user_by_email
+    from quartauth.services import tokens
+
+    client = app.test_client()
+    user = await select_user_by_email(database, "person@example.com")
+    token = await tokens.issue(database, user.id, tokens.Purpose.RESET, app_objects_now(app))
+
+    weak = await client.post(f"{API}/reset", json={"token": token, "new_password": "password1"})
+    reset = await client.post(f"{API}/reset", json={"token": token, "new_password": "a brand new secret"})
+    again = await client.post(f"{API}/reset", json={"token": token, "new_password": "another new secret"})
+
+    assert weak.status_code == 422
+    assert reset.status_code == 200 and (await reset.get_json())["token"]
+    assert again.status_code == 404 and (await again.get_json())["error"]["code"] == "dead_link"
+    assert (await person.client.get("/account")).status_code == 302  # every session ended
+
+
+async def test_a_reset_does_not_skip_the_second_step(clocked_app, clock, database):
+    from quartauth.repository.users import select_user_by_email
+    from quartauth.services import tokens
+
+    person = await two_step_person(clocked_app, clock)
+    user = await select_user_by_email(database, "person@example.com")
+    token = await tokens.issue(database, user.id, tokens.Purpose.RESET, clock.now)
+    client = clocked_app.test_client()
+
+    reset = await client.post(f"{API}/reset", json={"token": token, "new_password": "a brand new secret"})
+    pending = (await reset.get_json())["pending"]
+    done = await client.post(f"{API}/login/two-step", json={"code": person.next_code(), "pending": pending})
+
+    assert reset.status_code == 202 and pending and done.status_code == 200
+
+
+async def test_verify_with_the_mailed_token_and_resend_once_a_minute(app, person, app_token, database):
+    from quartauth.repository.users import select_user_by_email
+    from quartauth.services import tokens
+
+    client = app.test_client()
+    resent = await client.post(f"{API}/verify/resend", headers=bearer(app_token))
+    too_soon = await client.post(f"{API}/verify/resend", headers=bearer(app_token))
+    user = await select_user_by_email(database, "person@example.com")
+    token = await tokens.issue(database, user.id, tokens.Purpose.VERIFY, app_objects_now(app))
+    verified = await client.post(f"{API}/verify", json={"token": token})
+    dead = await client.post(f"{API}/verify", json={"token": "not-a-token"})
+    done_already = await client.post(f"{API}/verify/resend", headers=bearer(app_token))
+
+    assert resent.status_code == 202 and too_soon.status_code == 429
+    assert verified.status_code == 200 and (await verified.get_json())["message"] == "Your email address is verified."
+    assert dead.status_code == 404
+    assert done_already.status_code == 409
+
+
+def app_objects_now(app):  # type: ignore[no-untyped-def]
+    from quartauth import app_objects
+
+    return app_objects.of(app).now()

@@ -142,3 +142,16 @@ class SignUpBody(Body):
         min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_FIELD_LENGTH, examples=["a brand new secret"],
         description="Under the sign-up rules: 8 to 128 characters, not easy to guess, not made from the email.",
     )
+
+
+class EmailBody(Body):
+    email: str = Field(max_length=EMAIL_MAX_LENGTH, examples=["person@example.com"])
+
+
+class TokenBody(Body):
+    token: str = Field(max_length=100, description="The token of the mailed link: the last part of its address.")
+
+
+class ResetBody(Body):
+    token: str = Field(max_length=100, description="The token of the mailed link: the last part of its address.")
+    new_password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_FIELD_LENGTH, examples=["a brand new secret"])

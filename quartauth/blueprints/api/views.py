@@ -23,6 +23,15 @@ from quart.typing import ResponseReturnValue
 from ... import csrf, signing_up
 from ...api_errors import error_answer
 from ...app_objects import app_objects
+from ...mailed_links import (
+    DEAD_RESET_LINK,
+    DEAD_VERIFY_LINK,
+    FORGOT_ANSWER,
+    VERIFIED,
+    VERIFIED_ALREADY,
+    new_link_sent,
+    send_reset_link,
+)
 from ...logging_in import (
     attempt_facts,
     await_second_step as browser_awaits_second_step,
@@ -57,7 +66,9 @@ from .schemas import (
     ConfirmBody,
     DeleteAccountBody,
     Done,
+    EmailBody,
     PasswordChanged,
+    ResetBody,
     SignUpBody,
     Ended,
     LoggedIn,
@@ -66,6 +77,7 @@ from .schemas import (
     SecondStepDue,
     SessionOut,
     Sessions,
+    TokenBody,
     UserOut,
     WhoAmI,
 )
@@ -290,15 +302,20 @@ async def login() -> ResponseReturnValue:
     if outcome.user is None:
         return error_answer(401, WRONG_LOGIN_MESSAGE, code="wrong_login")
     if outcome.result is Result.SECOND_STEP_DUE:
-        if app_client:
-            pending = await app_objects().sign_in_flow.await_second_step(outcome.user, remembered=True, next_path="/")
-            return answer(SecondStepDue(pending=pending, message=CODE_MISSING_MESSAGE), 202)
-        redirected = await browser_awaits_second_step(outcome.user, remember=data.remember, next_path="/")
-        response = answer(SecondStepDue(pending=None, message=CODE_MISSING_MESSAGE), 202)
-        for cookie in redirected.headers.getlist("Set-Cookie"):
-            response.headers.add("Set-Cookie", cookie)
-        return response
+        return await _second_step_due(outcome.user, remember=data.remember, app_client=app_client)
     return await _logged_in(outcome.user, remember=data.remember, app_client=app_client, known_browser=outcome.known_browser)
+
+
+async def _second_step_due(user: Any, *, remember: bool, app_client: bool, after_reset: bool = False) -> Response:
+    """No session yet: a pending sign-in, an app's in the answer, a browser client's in its cookie."""
+    if app_client:
+        pending = await app_objects().sign_in_flow.await_second_step(user, remembered=True, next_path="/", after_reset=after_reset)
+        return answer(SecondStepDue(pending=pending, message=CODE_MISSING_MESSAGE), 202)
+    redirected = await browser_awaits_second_step(user, remember=remember, next_path="/", after_reset=after_reset)
+    response = answer(SecondStepDue(pending=None, message=CODE_MISSING_MESSAGE), 202)
+    for cookie in redirected.headers.getlist("Set-Cookie"):
+        response.headers.add("Set-Cookie", cookie)
+    return response
 
 
 async def _logged_in(user: Any, *, remember: bool, app_client: bool, known_browser: bool, status: int = 200) -> Response:
@@ -489,3 +506,75 @@ async def delete_account(signed_in: SignedIn) -> ResponseReturnValue:
     if not signed_in_by_bearer():
         remove_session_cookie()
     return answer(Done(message="Your account was deleted." if deletion is users.Deletion.DELETED else "This account was deleted already."))
+
+
+# --- the mailed links --------------------------------------------------------------------------
+
+
+@blueprint.post("/verify")
+@operation({200: Done}, 404, 422, body=TokenBody)
+async def verify() -> ResponseReturnValue:
+    """Verify the email address, with the token of the link mailed to it."""
+    data = await body(TokenBody)
+    before = await email_flows.verify(app_objects().database, data.token, app_objects().now())
+    if before is None:
+        return error_answer(404, DEAD_VERIFY_LINK, code="dead_link")
+    if not before.is_verified:
+        await log_event(Event.EMAIL_VERIFIED, user=before)
+    return answer(Done(message=VERIFIED))
+
+
+@blueprint.post("/verify/resend")
+@operation({202: Done}, 409, signed_in=True)
+@api_signed_in
+async def resend_verification(signed_in: SignedIn) -> ResponseReturnValue:
+    """Send another link to verify my email address (one a minute at most)."""
+    user = signed_in.user
+    if user.is_verified:
+        return error_answer(409, VERIFIED_ALREADY, code="verified_already")
+    await count_mail_asked(user.email, Purpose.VERIFY)
+    await email_flows.resend_verification(app_objects().database, app_objects().mailer, user, app_objects().now())
+    await log_event(Event.VERIFICATION_SENT, user=user)
+    return answer(Done(message=new_link_sent(user.email)), 202)
+
+
+@blueprint.post("/forgot")
+@operation({202: Done}, 422, body=EmailBody)
+async def forgot() -> ResponseReturnValue:
+    """Forgot the password: a link to reset it goes to the address when it has an account.
+    The answer is the same, in the same time, whether or not it has one."""
+    data = await body(EmailBody)
+    try:
+        email = normalize_email(data.email)
+    except InvalidEmail as error:
+        return error_answer(422, str(error), fields={"email": [str(error)]})
+    await count_mail_asked(None)
+    send_reset_link(email)
+    return answer(Done(message=FORGOT_ANSWER), 202)
+
+
+@blueprint.post("/reset")
+@operation({200: LoggedIn, 202: SecondStepDue}, 404, 422, body=ResetBody)
+async def reset() -> ResponseReturnValue:
+    """Reset the password with the token of the mailed link, under the sign-up rules: every
+    session ends, and this client is signed in (with two-step sign-in on, after its code: 202)."""
+    data = await body(ResetBody)
+    objects = app_objects()
+    link = await email_flows.open_link(objects.database, data.token, Purpose.RESET, objects.now())
+    if link is None:
+        return error_answer(404, DEAD_RESET_LINK, code="dead_link")
+    problem = await password_policy.new_password_problem(
+        data.new_password, email=link.user.email, breaches=objects.breached_passwords, site_name=current_app.config["SITE_NAME"]
+    )
+    if problem is not None:
+        return error_answer(422, problem, fields={"new_password": [problem]})
+    user = await email_flows.reset_password(
+        objects.database, objects.password_hasher, objects.mailer, token=data.token, password=data.new_password, now=objects.now()
+    )
+    if user is None:
+        return error_answer(404, DEAD_RESET_LINK, code="dead_link")
+    await log_event(Event.PASSWORD_RESET, user=user)
+    app_client = request.headers.get("X-CSRF-Token") is None
+    if user.has_two_step:  # the link proves the mailbox, not the second factor
+        return await _second_step_due(user, remember=False, app_client=app_client, after_reset=True)
+    return await _logged_in(user, remember=False, app_client=app_client, known_browser=False)

@@ -2,17 +2,26 @@
 the address, forgot and reset the password, confirm a new address."""
 from __future__ import annotations
 
-import logging
-
-from quart import Blueprint, current_app, flash, redirect, request, url_for
+from quart import Blueprint, flash, redirect, url_for
 from quart.typing import ResponseReturnValue
 
 from ...api_errors import error_answer, is_api_request
 from ...app_objects import app_objects
 from ...fastpaths.rendering import render
 from ...logging_in import await_second_step, give_device_cookie, start_session
+from ...mailed_links import (
+    DEAD_CHANGE_LINK,
+    DEAD_RESET_LINK,
+    DEAD_VERIFY_LINK,
+    FORGOT_ANSWER,
+    PASSWORD_RESET,
+    VERIFIED,
+    VERIFIED_ALREADY,
+    new_link_sent,
+    send_reset_link,
+)
 from ...request_facts import count_mail_asked, log_event
-from ...services import email_flows, security_log
+from ...services import email_flows
 from ...services.security_log import Event
 from ...services.email_flows import EmailChange
 from ...services.tokens import Purpose
@@ -24,15 +33,12 @@ from .forms import ForgotForm, ResetForm
 
 NOT_VERIFIED_MESSAGE = "Verify your email address first: open the link we sent you."
 blueprint = Blueprint("email", __name__, template_folder="templates")
-logger = logging.getLogger("quartauth.mail")
 
-VERIFIED = "Your email address is verified."
-FORGOT_ANSWER = "If that address has an account, we sent a link to reset its password."
 # A dead link's page: what it was for, and where to ask for a new one.
 DEAD_LINKS = {
-    "verify": ("This link to verify your email address has expired or was already used.", "email.resend_page"),
-    "reset": ("This link to reset your password has expired or was already used.", "email.forgot"),
-    "change": ("This link to change your email address has expired or was already used.", "account.overview"),
+    "verify": (DEAD_VERIFY_LINK, "email.resend_page"),
+    "reset": (DEAD_RESET_LINK, "email.forgot"),
+    "change": (DEAD_CHANGE_LINK, "account.overview"),
 }
 
 
@@ -88,12 +94,12 @@ async def resend_verification(signed_in: SignedIn) -> ResponseReturnValue:
         return redirect(url_for("email.resend_page"))
     user = signed_in.user
     if user.is_verified:
-        await flash("Your email address is verified already.", "info")
+        await flash(VERIFIED_ALREADY, "info")
         return redirect(url_for("core.home"))
     await count_mail_asked(user.email, Purpose.VERIFY)
     await email_flows.resend_verification(app_objects().database, app_objects().mailer, user, app_objects().now())
     await log_event(Event.VERIFICATION_SENT, user=user)
-    await flash(f"We sent a new link to {user.email}.", "success")
+    await flash(new_link_sent(user.email), "success")
     return redirect(url_for("core.home"))
 
 
@@ -102,9 +108,7 @@ async def forgot() -> ResponseReturnValue:
     form = await ForgotForm.create_form()
     if await form.validate_on_submit():
         await count_mail_asked(None)
-        # Everything that depends on the account happens after the answer, so the answer
-        # takes the same time whether or not there is one.
-        current_app.add_background_task(_send_reset_link, form.email.data, request.remote_addr)
+        send_reset_link(form.email.data)
         return redirect(url_for("email.forgot_sent"))
     return await render("email/forgot.html", form=form)
 
@@ -132,10 +136,10 @@ async def reset(token: str) -> ResponseReturnValue:
             return await _dead_link("reset")
         await log_event(Event.PASSWORD_RESET, user=user)
         if user.has_two_step:  # the link proves the mailbox, not the second factor (ASVS 6.4.3)
-            await flash("Your password was reset.", "success")
+            await flash(PASSWORD_RESET, "success")
             return await await_second_step(user, remember=False, next_path=url_for("core.home"), after_reset=True)
         await start_session(user, remember=False)
-        await flash("Your password was reset.", "success")
+        await flash(PASSWORD_RESET, "success")
         response = redirect(url_for("core.home"))
         give_device_cookie(response, user)
         return response
@@ -171,18 +175,6 @@ async def confirm_email(token: str) -> ResponseReturnValue:
     await flash("Your email address was changed.", "success")
     return redirect(url_for("account.overview" if current_sign_in() else "auth.login"))
 
-
-async def _send_reset_link(email: str, client_address: str | None) -> None:
-    """After /forgot answered: a link when the address is an account's, at most one a minute."""
-    db, now = app_objects().database, app_objects().now()
-    try:
-        if await app_objects().throttle.mail(None, email, Purpose.RESET) is not None:
-            return  # one went less than a minute ago, and its link still works
-        user = await email_flows.ask_reset(db, app_objects().mailer, email, now)
-        if user is not None:
-            await security_log.record(db, Event.RESET_ASKED, now=now, where=security_log.Where(client_address), user_id=user.id, email=user.email)
-    except Exception:  # a background task has nobody to answer: the log has to do
-        logger.exception("a link to reset a password could not be queued")
 
 
 async def _dead_link(kind: str) -> ResponseReturnValue:
