@@ -433,3 +433,45 @@ def app_objects_now(app):  # type: ignore[no-untyped-def]
     from quartauth import app_objects
 
     return app_objects.of(app).now()
+
+
+# --- the admin area ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def admin_token(app, database) -> str:  # type: ignore[no-untyped-def]
+    from quartauth.repository.users import select_user_by_email, update_user_is_admin
+
+    await AuthActions(app.test_client()).register("boss@example.com")
+    await update_user_is_admin(database, (await select_user_by_email(database, "boss@example.com")).id, True)
+    return (await (await app_login(app.test_client(), "boss@example.com")).get_json())["token"]
+
+
+async def test_admins_find_users_by_email_and_others_may_not(app, person, app_token, admin_token):
+    client = app.test_client()
+
+    everyone = await client.get(f"{API}/admin/users", headers=bearer(admin_token))
+    found = await client.get(f"{API}/admin/users", query_string={"search": "pers"}, headers=bearer(admin_token))
+    not_an_admin = await client.get(f"{API}/admin/users", headers=bearer(app_token))
+
+    assert everyone.status_code == 200 and {user["email"] for user in (await everyone.get_json())["users"]} == {"person@example.com", "boss@example.com"}
+    assert [user["email"] for user in (await found.get_json())["users"]] == ["person@example.com"]
+    assert not_an_admin.status_code == 403
+
+
+async def test_an_admin_action_is_taken_logged_and_refused_where_the_pages_refuse(app, person, admin_token, database):
+    from quartauth.repository.users import select_user_by_email
+
+    client = app.test_client()
+    person_id = (await select_user_by_email(database, "person@example.com")).id
+    boss_id = (await select_user_by_email(database, "boss@example.com")).id
+
+    disabled = await client.post(f"{API}/admin/users/{person_id}/disable", headers=bearer(admin_token))
+    themselves = await client.post(f"{API}/admin/users/{boss_id}/remove-admin", headers=bearer(admin_token))
+    nobody = await client.post(f"{API}/admin/users/999999/enable", headers=bearer(admin_token))
+    unknown_action = await client.post(f"{API}/admin/users/{person_id}/explode", headers=bearer(admin_token))
+
+    assert disabled.status_code == 200 and (await disabled.get_json())["user"]["disabled"] is True
+    assert "was disabled" in (await disabled.get_json())["message"]
+    assert themselves.status_code == 409 and nobody.status_code == 404 and unknown_action.status_code == 404
+    assert (await person.client.get("/account")).status_code == 302  # the disabled user's sessions ended

@@ -34,8 +34,8 @@ def document_of(app: Quart) -> dict[str, Any]:
 
 def _made(app: Quart) -> dict[str, Any]:
     from quart_schema import (
-        APIKeySecurityScheme, HttpSecurityScheme, Info, OpenAPIProvider, QuartSchema, Tag, document_request,
-        document_response, security_scheme, tag,
+        APIKeySecurityScheme, HttpSecurityScheme, Info, OpenAPIProvider, QuartSchema, Tag, document_querystring,
+        document_request, document_response, security_scheme, tag,
     )
 
     operations: dict[str, Operation] = {}
@@ -45,6 +45,8 @@ def _made(app: Quart) -> dict[str, Any]:
         operations[endpoint] = described
         if described.body is not None:
             document_request(described.body)(view)
+        if described.query is not None:
+            document_querystring(described.query)(view)
         for status, model in described.answers.items():
             document_response(model, status)(view)
         for status in described.errors:
@@ -62,7 +64,10 @@ def _made(app: Quart) -> dict[str, Any]:
     extension = QuartSchema(
         openapi_path=None, redoc_ui_path=None, scalar_ui_path=None, swagger_ui_path=None,
         info=Info(title=f"{app.config['SITE_NAME']} API", version="1", description=DESCRIPTION),
-        tags=[Tag(name="sessions", description="Logging in and out, and the sessions of an account.")],
+        tags=[
+            Tag(name="sessions", description="Signing up, logging in and out, the sessions and the account."),
+            Tag(name="admin", description="The admin area: the users, and what admins may do to each."),
+        ],
         security_schemes={
             # An app's session token, from POST /api/v1/login.
             "bearer": HttpSecurityScheme(scheme="bearer"),

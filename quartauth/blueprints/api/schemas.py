@@ -155,3 +155,30 @@ class TokenBody(Body):
 class ResetBody(Body):
     token: str = Field(max_length=100, description="The token of the mailed link: the last part of its address.")
     new_password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_FIELD_LENGTH, examples=["a brand new secret"])
+
+
+class UserSearch(BaseModel):
+    search: str | None = Field(None, max_length=EMAIL_MAX_LENGTH, description="The start of the email addresses to find.")
+    start: str | None = Field(None, max_length=EMAIL_MAX_LENGTH + 40, description="An earlier page's next_start.")
+
+
+class UserSummaryOut(BaseModel):
+    id: int = Field(examples=[1])
+    email: str = Field(examples=["person@example.com"])
+    is_admin: bool
+    disabled: bool
+    email_verified: bool
+    two_step: bool
+    created_at: datetime
+    last_sign_in_at: datetime | None
+    live_sessions: int
+
+
+class UserPage(BaseModel):
+    users: list[UserSummaryOut]
+    next_start: str | None = Field(description="Where the next page starts (send it as start); None: this is the last.")
+
+
+class AdminDone(BaseModel):
+    message: str = Field(examples=["person@example.com was logged out everywhere."])
+    user: UserSummaryOut

@@ -22,6 +22,7 @@ from quart.typing import ResponseReturnValue
 
 from ... import csrf, signing_up
 from ...api_errors import error_answer
+from ...admin_actions import ACTIONS
 from ...app_objects import app_objects
 from ...mailed_links import (
     DEAD_RESET_LINK,
@@ -43,8 +44,9 @@ from ...logging_in import (
 from ...reauthentication import WRONG_CURRENT_PASSWORD_MESSAGE, WRONG_PASSWORD_MESSAGE, is_recent, problems_confirming
 from ...repository.sessions import APP, Session
 from ...request_facts import count_mail_asked, log_event, request_browser
-from ...services import email_flows, password_policy, sessions, users
-from ...services.admin import Refused
+from ...services import admin, email_flows, password_policy, sessions, users
+from ...services.admin import Refused, UserSummary
+from ...services.paging import MAX_ID
 from ...services.emails import InvalidEmail, normalize_email
 from ...services.tokens import Purpose
 from ...services.security_log import Event
@@ -78,6 +80,10 @@ from .schemas import (
     SessionOut,
     Sessions,
     TokenBody,
+    UserPage,
+    UserSearch,
+    UserSummaryOut,
+    AdminDone,
     UserOut,
     WhoAmI,
 )
@@ -89,6 +95,8 @@ WRONG_LOGIN_MESSAGE = "Invalid email and/or password."
 JSON_ONLY_MESSAGE = "Send JSON, with Content-Type: application/json."
 NOT_AN_OBJECT_MESSAGE = "The body must be a JSON object."
 PASSWORD_CHANGED_MESSAGE = "Your password was changed."
+NOT_AN_ADMIN_MESSAGE = "You do not have permission to see this page."
+NO_SUCH_USER_MESSAGE = "There is no such user."
 SAME_EMAIL_MESSAGE = "That is your email address already."
 CONFIRM_FIRST_MESSAGE = "Confirm it's you first: POST /api/v1/confirm with your password."
 STEP_ENDED_MESSAGES = {
@@ -181,17 +189,19 @@ class Operation:
     body: type[BaseModel] | None = None
     signed_in: bool = False
     tags: tuple[str, ...] = field(default=("sessions",))
+    query: type[BaseModel] | None = None
 
 
 def operation(
-    answers: dict[int, type[BaseModel]], *errors: int, body: type[BaseModel] | None = None, signed_in: bool = False
+    answers: dict[int, type[BaseModel]], *errors: int, body: type[BaseModel] | None = None, signed_in: bool = False,
+    tag: str = "sessions", query: type[BaseModel] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Describe the view for the document: its ``answers``, and each error it may give, with
     the common ones (and, ``signed_in``, 401 and 403)."""
     every_error = tuple(sorted({*errors, *COMMON_ERRORS, *(SIGNED_IN_ERRORS if signed_in else ())}))
 
     def describe(view: Callable[..., Any]) -> Callable[..., Any]:
-        view.api_operation = Operation(answers, every_error, body, signed_in)  # type: ignore[attr-defined]
+        view.api_operation = Operation(answers, every_error, body, signed_in, (tag,), query)  # type: ignore[attr-defined]
         return view
 
     return describe
@@ -578,3 +588,80 @@ async def reset() -> ResponseReturnValue:
     if user.has_two_step:  # the link proves the mailbox, not the second factor
         return await _second_step_due(user, remember=False, app_client=app_client, after_reset=True)
     return await _logged_in(user, remember=False, app_client=app_client, known_browser=False)
+
+
+# --- the admin area -------------------------------------------------------------------------------
+
+
+def summary_out(summary: UserSummary) -> UserSummaryOut:
+    return UserSummaryOut(
+        id=summary.id, email=summary.email, is_admin=summary.is_admin, disabled=summary.is_disabled,
+        email_verified=summary.email_verified_at is not None, two_step=summary.has_two_step,
+        created_at=summary.created_at, last_sign_in_at=summary.last_sign_in_at, live_sessions=summary.live_sessions,
+    )
+
+
+def api_admin_required(view: Callable[..., Awaitable[ResponseReturnValue]]) -> Callable[..., Awaitable[ResponseReturnValue]]:
+    """Signed in, and an admin (else 403)."""
+
+    @api_signed_in
+    @wraps(view)
+    async def guarded(signed_in: SignedIn, *args: Any, **kwargs: Any) -> ResponseReturnValue:
+        if not signed_in.user.is_admin:
+            return error_answer(403, NOT_AN_ADMIN_MESSAGE)
+        return await view(signed_in, *args, **kwargs)
+
+    return guarded
+
+
+@blueprint.get("/admin/users")
+@operation({200: UserPage}, 422, signed_in=True, tag="admin", query=UserSearch)
+@api_admin_required
+async def admin_users(signed_in: SignedIn) -> ResponseReturnValue:
+    """The users: those whose email starts with search, in email order, or else every user,
+    newest first; 50 a page."""
+    try:
+        query = UserSearch.model_validate(request.args.to_dict())
+    except ValidationError:
+        return error_answer(422, "search and start must be short text.", fields={"search": ["Too long."]})
+    try:
+        page = await admin.user_page(app_objects().database, search=(query.search or "").strip(), start=query.start, now=app_objects().now())
+    except admin.InvalidSearch as invalid:
+        return error_answer(422, str(invalid), fields={"search": [str(invalid)]})
+    return answer(UserPage(users=[summary_out(user) for user in page.users], next_start=page.next_start))
+
+
+@blueprint.get(f"/admin/users/<int(min=1, max={MAX_ID}):user_id>")
+@operation({200: UserSummaryOut}, 404, signed_in=True, tag="admin")
+@api_admin_required
+async def admin_user(signed_in: SignedIn, user_id: int) -> ResponseReturnValue:
+    """One user, as the admin area shows them."""
+    summary = await admin.user_summary(app_objects().database, user_id, app_objects().now())
+    if summary is None:
+        return error_answer(404, NO_SUCH_USER_MESSAGE)
+    return answer(summary_out(summary))
+
+
+ACTION_NAMES = ", ".join(f'"{name}"' for name in ACTIONS)  # quoted: some have a hyphen
+
+
+@blueprint.post(f"/admin/users/<int(min=1, max={MAX_ID}):user_id>/<any({ACTION_NAMES}):action>")
+@operation({200: AdminDone}, 404, 409, signed_in=True, tag="admin")
+@api_admin_required
+async def admin_action(signed_in: SignedIn, user_id: int, action: str) -> ResponseReturnValue:
+    """An admin action on a user: disable, enable, make-admin, remove-admin, end-sessions,
+    reset-two-step, remove-passkeys. Needs a recent Confirm it's you (403 with code
+    "confirm_first" until then); it is logged, and the user told by mail where the pages do."""
+    if not is_recent(signed_in):
+        return error_answer(403, CONFIRM_FIRST_MESSAGE, code="confirm_first")
+    chosen = ACTIONS[action]
+    try:
+        user = await chosen.change(app_objects().database, user_id, signed_in, app_objects().now())
+    except admin.UnknownUser:
+        return error_answer(404, NO_SUCH_USER_MESSAGE)
+    except admin.Refused as refusal:
+        return error_answer(409, str(refusal))
+    await log_event(chosen.event, user=user, detail={"by": signed_in.user.email})
+    summary = await admin.user_summary(app_objects().database, user_id, app_objects().now())
+    assert summary is not None
+    return answer(AdminDone(message=chosen.message.format(email=user.email), user=summary_out(summary)))
