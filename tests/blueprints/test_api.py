@@ -475,3 +475,31 @@ async def test_an_admin_action_is_taken_logged_and_refused_where_the_pages_refus
     assert "was disabled" in (await disabled.get_json())["message"]
     assert themselves.status_code == 409 and nobody.status_code == 404 and unknown_action.status_code == 404
     assert (await person.client.get("/account")).status_code == 302  # the disabled user's sessions ended
+
+
+# --- passkeys -----------------------------------------------------------------------------------
+
+
+async def test_an_app_signs_in_with_a_passkey_and_its_binding(passkey_app, clock):
+    from ..passkey_people import PasskeyPerson
+
+    person = PasskeyPerson(passkey_app.test_client(), clock=clock)
+    await person.register()
+    assert (await person.add_passkey()).status_code == 302
+    client = passkey_app.test_client()
+
+    asked = await (await client.post(f"{API}/login/passkey/options")).get_json()
+    answer = person.authenticator.get(asked["options"])
+    wrong_binding = await client.post(f"{API}/login/passkey", json={"answer": answer, "binding": "someone else's"})
+    asked = await (await client.post(f"{API}/login/passkey/options")).get_json()
+    signed_in = await client.post(f"{API}/login/passkey", json={"answer": person.authenticator.get(asked["options"]), "binding": asked["binding"]})
+
+    assert asked["options"]["allowCredentials"] == [] and asked["binding"]
+    assert wrong_binding.status_code == 401 and (await wrong_binding.get_json())["error"]["code"] == "passkey_refused"
+    assert signed_in.status_code == 200 and (await signed_in.get_json())["token"]
+
+
+async def test_passkeys_are_refused_where_they_cannot_work(app):
+    answer = await app.test_client().post(f"{API}/login/passkey/options")
+
+    assert answer.status_code == 409 and (await answer.get_json())["error"]["code"] == "passkeys_unavailable"

@@ -3,7 +3,7 @@ shape the answers that go out, and are the schemas of the OpenAPI document."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -182,3 +182,16 @@ class UserPage(BaseModel):
 class AdminDone(BaseModel):
     message: str = Field(examples=["person@example.com was logged out everywhere."])
     user: UserSummaryOut
+
+
+class PasskeyOptions(BaseModel):
+    options: dict[str, Any] = Field(description="For navigator.credentials.get: the challenge, the relying party, no account named.")
+    binding: str | None = Field(
+        description="An app's: send it back with the answer (a browser client's challenge is bound to its cookie)."
+    )
+
+
+class PasskeyLoginBody(Body):
+    answer: str = Field(max_length=16 * 1024, description="navigator.credentials.get's answer, as JSON.")
+    binding: str | None = Field(None, max_length=100, description="An app's, from the options.")
+    remember: bool = False

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from quart import Blueprint, Response, current_app, request
 from quart.typing import ResponseReturnValue
 
-from ... import csrf, signing_up
+from ... import csrf, passkey_requests, signing_up
 from ...api_errors import error_answer
 from ...admin_actions import ACTIONS
 from ...app_objects import app_objects
@@ -48,6 +48,8 @@ from ...services import admin, email_flows, password_policy, sessions, users
 from ...services.admin import Refused, UserSummary
 from ...services.paging import MAX_ID
 from ...services.emails import InvalidEmail, normalize_email
+from ...services.passkeys import NOT_VALID_MESSAGE, Purpose as PasskeyPurpose
+from ...services.secret_tokens import new_token
 from ...services.tokens import Purpose
 from ...services.security_log import Event
 from ...services.sessions import SignedIn
@@ -69,6 +71,8 @@ from .schemas import (
     DeleteAccountBody,
     Done,
     EmailBody,
+    PasskeyLoginBody,
+    PasskeyOptions,
     PasswordChanged,
     ResetBody,
     SignUpBody,
@@ -370,6 +374,42 @@ async def second_step() -> ResponseReturnValue:
         message = CODE_MESSAGES[Check.USED if outcome.result is Step.USED else Check.WRONG]
         return error_answer(401, message, code="wrong_code", fields={"code": [message]})
     return _signed_in_answer(outcome.signed_in, remember=outcome.remembered, known_browser=outcome.known_browser)
+
+
+@blueprint.post("/login/passkey/options")
+@operation({200: PasskeyOptions}, 403, 409)
+async def passkey_options() -> ResponseReturnValue:
+    """The options to sign in with a passkey: a challenge, kept for 5 minutes, used once, and
+    no account named. An app's is bound to the binding in the answer, a browser client's to
+    its cookie."""
+    party = passkey_requests.relying_party()
+    if party is None:
+        return error_answer(409, passkey_requests.UNAVAILABLE_MESSAGE, code="passkeys_unavailable")
+    objects, app_client = app_objects(), request.headers.get("X-CSRF-Token") is None
+    binding = new_token() if app_client else passkey_requests.browser_token_to_bind()
+    options = await objects.passkeys.options_to_check(PasskeyPurpose.SIGN_IN, binding, party, objects.now())
+    response = answer(PasskeyOptions(options=json.loads(options), binding=binding if app_client else None))
+    return response if app_client else passkey_requests.bound_to_browser(response, binding)
+
+
+@blueprint.post("/login/passkey")
+@operation({200: LoggedIn}, 401, 403, 409, 422, body=PasskeyLoginBody)
+async def login_with_passkey() -> ResponseReturnValue:
+    """Sign in with a passkey's answer to the options: no password, no second step (the
+    passkey verified its person). An app sends the binding its options came with."""
+    data = await body(PasskeyLoginBody)
+    party = passkey_requests.relying_party()
+    if party is None:
+        return error_answer(409, passkey_requests.UNAVAILABLE_MESSAGE, code="passkeys_unavailable")
+    app_client = data.binding is not None
+    binding = data.binding if app_client else passkey_requests.browser_token()
+    outcome = await app_objects().sign_in_flow.sign_in_with_passkey(await attempt_facts(None), binding or "", data.answer, party)
+    if outcome.result is Result.REFUSED:
+        assert outcome.refusal is not None
+        raise TooManyAttempts(outcome.refusal)
+    if outcome.result is not Result.SIGNED_IN or outcome.user is None:
+        return error_answer(401, outcome.problem or NOT_VALID_MESSAGE, code="passkey_refused")
+    return await _logged_in(outcome.user, remember=data.remember, app_client=app_client, known_browser=outcome.known_browser)
 
 
 @blueprint.post("/logout")
