@@ -503,3 +503,12 @@ async def test_passkeys_are_refused_where_they_cannot_work(app):
     answer = await app.test_client().post(f"{API}/login/passkey/options")
 
     assert answer.status_code == 409 and (await answer.get_json())["error"]["code"] == "passkeys_unavailable"
+
+
+@pytest.mark.parametrize("email", ["person\u0000@example.com", "\u00eeF\u00cb\u00008\u0011\u00fc", "x" * 300, "no at sign"])
+async def test_an_email_that_cannot_be_one_is_a_field_error_never_a_500(app, person, email):
+    answer = await app_login(app.test_client(), email=email)
+
+    assert answer.status_code in (401, 422), answer.status_code
+    if answer.status_code == 422:
+        assert "email" in (await answer.get_json())["error"]["fields"]

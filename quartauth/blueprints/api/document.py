@@ -23,6 +23,32 @@ DESCRIPTION = (
     "Bodies are JSON, sent with Content-Type: application/json."
 )
 _KEY = "quartauth_api_document"
+# How an answer leads on (OpenAPI links): from signing up to logging in, and from a login's
+# token to what a signed-in app does; schemathesis's stateful tests follow them.
+BEARER_FROM_ANSWER = {"header.Authorization": "Bearer {$response.body#/token}"}
+BEARER_FROM_REQUEST = {"header.Authorization": "$request.header.Authorization"}
+SIGNED_IN_NEXT = {
+    "WhoAmI": {"operationId": "get_session", "parameters": BEARER_FROM_ANSWER},
+    "MySessions": {"operationId": "get_list_sessions", "parameters": BEARER_FROM_ANSWER},
+    "LogOut": {"operationId": "post_logout", "parameters": BEARER_FROM_ANSWER},
+}
+LINKS = {
+    ("/api/v1/sign-up", "post", 201): {
+        "LogIn": {
+            "operationId": "post_login",
+            "requestBody": {"email": "$request.body#/email", "password": "$request.body#/password"},
+        },
+        **SIGNED_IN_NEXT,
+    },
+    ("/api/v1/login", "post", 200): SIGNED_IN_NEXT,
+    ("/api/v1/login/two-step", "post", 200): SIGNED_IN_NEXT,
+    ("/api/v1/sessions", "get", 200): {
+        "EndOne": {
+            "operationId": "delete_end_session",
+            "parameters": {"path.session_id": "$response.body#/sessions/0/id", **BEARER_FROM_REQUEST},
+        },
+    },
+}
 
 
 def document_of(app: Quart) -> dict[str, Any]:
@@ -78,10 +104,13 @@ def _made(app: Quart) -> dict[str, Any]:
     for name, value in (("QUART_SCHEMA_CONVERT_CASING", False), ("QUART_SCHEMA_CONVERSION_PREFERENCE", "pydantic")):
         app.config.setdefault(name, value)
     document = ApiDocument(app, extension).schema()
-    for item in document["paths"].values():
-        for described in item.values():
+    for path, item in document["paths"].items():
+        for method, described in item.items():
             if "requestBody" in described:
                 described["requestBody"]["required"] = True  # an operation with a body needs one
+            for status, answered in described["responses"].items():
+                if (links := LINKS.get((path, method, int(status)))) is not None:
+                    answered["links"] = links
     return document
 
 

@@ -312,7 +312,11 @@ async def login() -> ResponseReturnValue:
     """
     data = await body(LoginBody)
     app_client = request.headers.get("X-CSRF-Token") is None
-    outcome = await check_password(data.email.strip().lower(), data.password)
+    try:  # as the login form's field does: what cannot be an address goes no further
+        email = normalize_email(data.email)
+    except InvalidEmail as error:
+        return error_answer(422, str(error), fields={"email": [str(error)]})
+    outcome = await check_password(email, data.password)
     if outcome.user is None:
         return error_answer(401, WRONG_LOGIN_MESSAGE, code="wrong_login")
     if outcome.result is Result.SECOND_STEP_DUE:
