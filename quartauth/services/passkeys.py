@@ -90,6 +90,7 @@ NOT_KNOWN_MESSAGE = "That passkey cannot sign you in."
 NOT_THEIRS_MESSAGE = "That passkey is not one of this account's."
 COPIED_MESSAGE = "That passkey was refused: its counter went back, as a copied passkey's would. Its owner was told."
 KNOWN_ALREADY_MESSAGE = "That passkey is added already."
+NOT_ONE_OF_YOURS_MESSAGE = "That passkey is not one of yours, or it was removed already."
 # A public key (COSE, P-256) whose private key nobody kept: an unknown passkey's answer is
 # checked against it, so that it takes the time a known one's does.
 STAND_IN_KEY = base64url_to_bytes(

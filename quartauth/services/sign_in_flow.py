@@ -235,7 +235,7 @@ class SignInFlow:
         return await self._second_step(facts, token, prove, kind=kind)
 
     async def second_step_with_passkey(
-        self, facts: Facts, token: str | None, browser: str, answer: str, party: RelyingParty
+        self, facts: Facts, token: str | None, browser: str, answer: str, party: RelyingParty, *, kind: str = BROWSER
     ) -> StepOutcome:
         """The pending sign-in of ``token`` given a passkey's ``answer`` in place of a code:
         under the same tries and limits; the passkey must be the account's."""
@@ -249,7 +249,7 @@ class SignInFlow:
                 return SecondStep(Check.WRONG, Proof.PASSKEY, problem=refused.message)
             return SecondStep(Check.ACCEPTED, Proof.PASSKEY)
 
-        return await self._second_step(facts, token, prove)
+        return await self._second_step(facts, token, prove, kind=kind)
 
     async def _second_step(self, facts: Facts, token: str | None, prove: Prove, *, kind: str = BROWSER) -> StepOutcome:
         now = self._clock()

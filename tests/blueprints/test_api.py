@@ -512,3 +512,28 @@ async def test_an_email_that_cannot_be_one_is_a_field_error_never_a_500(app, per
     assert answer.status_code in (401, 422), answer.status_code
     if answer.status_code == 422:
         assert "email" in (await answer.get_json())["error"]["fields"]
+
+
+async def test_an_app_adds_a_passkey_uses_it_as_its_second_step_and_removes_it(passkey_app, clock):
+    from ..soft_authenticator import SoftAuthenticator
+
+    person = await two_step_person(passkey_app, clock)
+    client, authenticator = passkey_app.test_client(), SoftAuthenticator()
+    due = await (await app_login(client)).get_json()
+    token = (await (await client.post(f"{API}/login/two-step", json={"code": person.next_code(), "pending": due["pending"]})).get_json())["token"]
+
+    asked = await (await client.post(f"{API}/new-passkey/options", headers=bearer(token))).get_json()
+    added = await client.post(f"{API}/passkeys", json={"answer": authenticator.create(asked["options"]), "binding": asked["binding"], "name": "Phone"}, headers=bearer(token))
+    listed = await (await client.get(f"{API}/passkeys", headers=bearer(token))).get_json()
+
+    due = await (await app_login(client)).get_json()
+    step = await (await client.post(f"{API}/login/two-step/passkey/options", json={"pending": due["pending"]})).get_json()
+    signed_in = await client.post(
+        f"{API}/login/two-step/passkey", json={"answer": authenticator.get(step["options"]), "binding": step["binding"], "pending": due["pending"]}
+    )
+    removed = await client.delete(f"{API}/passkeys/{listed['passkeys'][0]['id']}", headers=bearer(token))
+
+    assert added.status_code == 201 and [each["name"] for each in listed["passkeys"]] == ["Phone"]
+    assert [item["id"] for item in step["options"]["allowCredentials"]] == [authenticator.passkeys[0].id]
+    assert signed_in.status_code == 200 and (await signed_in.get_json())["session"]["kind"] == "app"
+    assert removed.status_code == 200 and (await removed.get_json())["message"] == "Passkey removed."

@@ -13,7 +13,7 @@ from ...reauthentication import WRONG_CURRENT_PASSWORD_MESSAGE, is_them, recent_
 from ...request_facts import count_mail_asked, log_event, request_browser
 from ...services import email_flows, security_log, sessions, users
 from ...services.admin import Refused
-from ...services.passkeys import MAX_ANSWER_LENGTH, NOT_VALID_MESSAGE, Refused as PasskeyRefused
+from ...services.passkeys import MAX_ANSWER_LENGTH, NOT_ONE_OF_YOURS_MESSAGE, NOT_VALID_MESSAGE, Refused as PasskeyRefused
 from ...services.security_log import Event
 from ...services.paging import MAX_ID
 from ...services.sessions import SignedIn
@@ -282,7 +282,7 @@ async def save_passkey(signed_in: SignedIn) -> ResponseReturnValue:
 async def remove_passkey(signed_in: SignedIn, credential_id: str) -> ResponseReturnValue:
     name = await app_objects().passkeys.remove(signed_in.user, credential_id, app_objects().now())
     if name is None:
-        await flash("That passkey is not one of yours, or it was removed already.", "info")
+        await flash(NOT_ONE_OF_YOURS_MESSAGE, "info")
     else:
         await log_event(Event.PASSKEY_REMOVED, user=signed_in.user, detail={"passkey": name})
         await flash("Passkey removed.", "success")

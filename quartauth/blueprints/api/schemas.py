@@ -195,3 +195,30 @@ class PasskeyLoginBody(Body):
     answer: str = Field(max_length=16 * 1024, description="navigator.credentials.get's answer, as JSON.")
     binding: str | None = Field(None, max_length=100, description="An app's, from the options.")
     remember: bool = False
+
+
+class PendingBody(Body):
+    pending: str | None = Field(None, max_length=100, description="An app's pending sign-in, as the login answered it.")
+
+
+class PasskeyStepBody(Body):
+    answer: str = Field(max_length=16 * 1024, description="navigator.credentials.get's answer, as JSON.")
+    binding: str | None = Field(None, max_length=100, description="An app's, from the options.")
+    pending: str | None = Field(None, max_length=100, description="An app's pending sign-in, as the login answered it.")
+
+
+class NewPasskeyBody(Body):
+    answer: str = Field(max_length=16 * 1024, description="navigator.credentials.create's answer, as JSON.")
+    binding: str | None = Field(None, max_length=100, description="An app's, from the options.")
+    name: str = Field("", max_length=60, description="Its name in the list; empty: the browser's name.")
+
+
+class PasskeyOut(BaseModel):
+    id: str = Field(description="The credential id, base64url.")
+    name: str = Field(examples=["Chrome on Linux"])
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class PasskeyList(BaseModel):
+    passkeys: list[PasskeyOut]

@@ -48,12 +48,12 @@ from ...services import admin, email_flows, password_policy, sessions, users
 from ...services.admin import Refused, UserSummary
 from ...services.paging import MAX_ID
 from ...services.emails import InvalidEmail, normalize_email
-from ...services.passkeys import NOT_VALID_MESSAGE, Purpose as PasskeyPurpose
+from ...services.passkeys import NOT_ONE_OF_YOURS_MESSAGE, NOT_VALID_MESSAGE, Purpose as PasskeyPurpose, Refused as PasskeyRefused
 from ...services.secret_tokens import new_token
 from ...services.tokens import Purpose
 from ...services.security_log import Event
 from ...services.sessions import SignedIn
-from ...services.sign_in_flow import Result, Step
+from ...services.sign_in_flow import Result, Step, StepOutcome
 from ...services.throttle import TooManyAttempts
 from ...services.two_step import CODE_MESSAGES, CODE_MISSING_MESSAGE
 from ...services.two_step_codes import Check
@@ -71,8 +71,13 @@ from .schemas import (
     DeleteAccountBody,
     Done,
     EmailBody,
+    NewPasskeyBody,
+    PasskeyList,
     PasskeyLoginBody,
     PasskeyOptions,
+    PasskeyOut,
+    PasskeyStepBody,
+    PendingBody,
     PasswordChanged,
     ResetBody,
     SignUpBody,
@@ -113,6 +118,7 @@ ENDING_ANSWERS = {
 }
 # The answers every operation may give, whatever it does: each is in the document.
 COMMON_ERRORS = (415, 429, 503)
+TOO_LARGE = 413  # a body over MAX_CONTENT_LENGTH
 SIGNED_IN_ERRORS = (401, 403)
 
 class BadBody(Exception):
@@ -202,7 +208,9 @@ def operation(
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Describe the view for the document: its ``answers``, and each error it may give, with
     the common ones (and, ``signed_in``, 401 and 403)."""
-    every_error = tuple(sorted({*errors, *COMMON_ERRORS, *(SIGNED_IN_ERRORS if signed_in else ())}))
+    every_error = tuple(sorted({
+        *errors, *COMMON_ERRORS, *(SIGNED_IN_ERRORS if signed_in else ()), *((TOO_LARGE,) if body is not None else ()),
+    }))
 
     def describe(view: Callable[..., Any]) -> Callable[..., Any]:
         view.api_operation = Operation(answers, every_error, body, signed_in, (tag,), query)  # type: ignore[attr-defined]
@@ -372,9 +380,15 @@ async def second_step() -> ResponseReturnValue:
             raise TooManyAttempts(outcome.refusal)
     else:
         outcome = await browser_second_step(data.code)
+    return _second_step_answer(outcome)
+
+
+def _second_step_answer(outcome: StepOutcome) -> ResponseReturnValue:
     if outcome.result in STEP_ENDED_MESSAGES:
         return error_answer(401, STEP_ENDED_MESSAGES[outcome.result], code="sign_in_ended")
     if outcome.result is not Step.SIGNED_IN or outcome.signed_in is None:
+        if outcome.problem is not None:  # a passkey's answer that did not count
+            return error_answer(401, outcome.problem, code="passkey_refused")
         message = CODE_MESSAGES[Check.USED if outcome.result is Step.USED else Check.WRONG]
         return error_answer(401, message, code="wrong_code", fields={"code": [message]})
     return _signed_in_answer(outcome.signed_in, remember=outcome.remembered, known_browser=outcome.known_browser)
@@ -392,8 +406,7 @@ async def passkey_options() -> ResponseReturnValue:
     objects, app_client = app_objects(), request.headers.get("X-CSRF-Token") is None
     binding = new_token() if app_client else passkey_requests.browser_token_to_bind()
     options = await objects.passkeys.options_to_check(PasskeyPurpose.SIGN_IN, binding, party, objects.now())
-    response = answer(PasskeyOptions(options=json.loads(options), binding=binding if app_client else None))
-    return response if app_client else passkey_requests.bound_to_browser(response, binding)
+    return _options_answer(options, binding, app_client=app_client)
 
 
 @blueprint.post("/login/passkey")
@@ -414,6 +427,50 @@ async def login_with_passkey() -> ResponseReturnValue:
     if outcome.result is not Result.SIGNED_IN or outcome.user is None:
         return error_answer(401, outcome.problem or NOT_VALID_MESSAGE, code="passkey_refused")
     return await _logged_in(outcome.user, remember=data.remember, app_client=app_client, known_browser=outcome.known_browser)
+
+
+@blueprint.post("/login/two-step/passkey/options")
+@operation({200: PasskeyOptions}, 401, 403, 409, 422, body=PendingBody)
+async def second_step_passkey_options() -> ResponseReturnValue:
+    """The options to use a passkey as the second step: a challenge for the passkeys of the
+    account whose sign-in is pending (an app's, named by its pending sign-in)."""
+    data = await body(PendingBody)
+    party = passkey_requests.relying_party()
+    if party is None:
+        return error_answer(409, passkey_requests.UNAVAILABLE_MESSAGE, code="passkeys_unavailable")
+    objects, app_client = app_objects(), data.pending is not None
+    user = await objects.sign_in_flow.pending_user(data.pending if app_client else pending_sign_in_token())
+    if user is None:
+        return error_answer(401, STEP_ENDED_MESSAGES[Step.ENDED], code="sign_in_ended")
+    binding = new_token() if app_client else passkey_requests.browser_token_to_bind()
+    options = await objects.passkeys.options_to_check(PasskeyPurpose.SECOND_STEP, binding, party, objects.now(), user=user)
+    return _options_answer(options, binding, app_client=app_client)
+
+
+def _options_answer(options: str, binding: str, *, app_client: bool) -> Response:
+    """Passkey options: an app's with the binding to send back, a browser client's bound to its cookie."""
+    response = answer(PasskeyOptions(options=json.loads(options), binding=binding if app_client else None))
+    return response if app_client else passkey_requests.bound_to_browser(response, binding)
+
+
+@blueprint.post("/login/two-step/passkey")
+@operation({200: LoggedIn}, 401, 403, 409, 422, body=PasskeyStepBody)
+async def second_step_with_passkey() -> ResponseReturnValue:
+    """A passkey as the second step, in place of a code, under the same tries and limits."""
+    data = await body(PasskeyStepBody)
+    party = passkey_requests.relying_party()
+    if party is None:
+        return error_answer(409, passkey_requests.UNAVAILABLE_MESSAGE, code="passkeys_unavailable")
+    app_client = data.pending is not None
+    outcome = await app_objects().sign_in_flow.second_step_with_passkey(
+        await attempt_facts(None), data.pending if app_client else pending_sign_in_token(),
+        (data.binding if app_client else passkey_requests.browser_token()) or "", data.answer, party,
+        kind=APP if app_client else sessions.BROWSER,
+    )
+    if outcome.result is Step.REFUSED:
+        assert outcome.refusal is not None
+        raise TooManyAttempts(outcome.refusal)
+    return _second_step_answer(outcome)
 
 
 @blueprint.post("/logout")
@@ -709,3 +766,71 @@ async def admin_action(signed_in: SignedIn, user_id: int, action: str) -> Respon
     summary = await admin.user_summary(app_objects().database, user_id, app_objects().now())
     assert summary is not None
     return answer(AdminDone(message=chosen.message.format(email=user.email), user=summary_out(summary)))
+
+
+# --- my passkeys ------------------------------------------------------------------------------------
+
+
+@blueprint.get("/passkeys")
+@operation({200: PasskeyList}, signed_in=True)
+@api_signed_in
+async def list_passkeys(signed_in: SignedIn) -> ResponseReturnValue:
+    """My passkeys: each with its name, when it was added and last used."""
+    found = await app_objects().passkeys.of_user(signed_in.user.id)
+    return answer(PasskeyList(passkeys=[
+        PasskeyOut(id=each.credential_id, name=each.name, created_at=each.created_at, last_used_at=each.last_used_at) for each in found
+    ]))
+
+
+@blueprint.post("/new-passkey/options")  # not under /passkeys/, where a passkey's id goes
+@operation({200: PasskeyOptions}, 409, signed_in=True)
+@api_signed_in
+async def new_passkey_options(signed_in: SignedIn) -> ResponseReturnValue:
+    """The options to add a passkey (navigator.credentials.create): a verified resident key,
+    not one the account has. Needs a recent Confirm it's you (403 "confirm_first")."""
+    if not is_recent(signed_in):
+        return error_answer(403, CONFIRM_FIRST_MESSAGE, code="confirm_first")
+    party = passkey_requests.relying_party()
+    if party is None:
+        return error_answer(409, passkey_requests.UNAVAILABLE_MESSAGE, code="passkeys_unavailable")
+    objects, app_client = app_objects(), signed_in_by_bearer()
+    binding = new_token() if app_client else passkey_requests.browser_token_to_bind()
+    options = await objects.passkeys.options_to_add(signed_in.user, binding, party, objects.now())
+    return _options_answer(options, binding, app_client=app_client)
+
+
+@blueprint.post("/passkeys")
+@operation({201: PasskeyOut}, 409, 422, body=NewPasskeyBody, signed_in=True)
+@api_signed_in
+async def add_passkey(signed_in: SignedIn) -> ResponseReturnValue:
+    """Add the passkey of the browser's answer to the options; its owner is told by mail.
+    The options' challenge, given only after Confirm it's you, carries that confirmation."""
+    data = await body(NewPasskeyBody)
+    party = passkey_requests.relying_party()
+    if party is None:
+        return error_answer(409, passkey_requests.UNAVAILABLE_MESSAGE, code="passkeys_unavailable")
+    binding = data.binding if signed_in_by_bearer() else passkey_requests.browser_token()
+    objects = app_objects()
+    try:
+        added = await objects.passkeys.add(
+            signed_in.user, binding or "", data.answer, data.name.strip() or await request_browser(), party, objects.now()
+        )
+    except PasskeyRefused as refused:
+        return error_answer(422, refused.message, code="passkey_refused", fields={"answer": [refused.message]})
+    await log_event(Event.PASSKEY_ADDED, user=signed_in.user, detail={"passkey": added.name})
+    return answer(PasskeyOut(id=added.credential_id, name=added.name, created_at=added.created_at, last_used_at=None), 201)
+
+
+@blueprint.delete("/passkeys/<string(maxlength=16384):credential_id>")
+@operation({200: Done}, 404, signed_in=True)
+@api_signed_in
+async def remove_passkey(signed_in: SignedIn, credential_id: str) -> ResponseReturnValue:
+    """Remove one of my passkeys (my password keeps working); its owner is told by mail.
+    Needs a recent Confirm it's you (403 "confirm_first")."""
+    if not is_recent(signed_in):
+        return error_answer(403, CONFIRM_FIRST_MESSAGE, code="confirm_first")
+    name = await app_objects().passkeys.remove(signed_in.user, credential_id, app_objects().now())
+    if name is None:
+        return error_answer(404, NOT_ONE_OF_YOURS_MESSAGE)
+    await log_event(Event.PASSKEY_REMOVED, user=signed_in.user, detail={"passkey": name})
+    return answer(Done(message="Passkey removed."))
