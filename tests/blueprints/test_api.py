@@ -537,3 +537,33 @@ async def test_an_app_adds_a_passkey_uses_it_as_its_second_step_and_removes_it(p
     assert [item["id"] for item in step["options"]["allowCredentials"]] == [authenticator.passkeys[0].id]
     assert signed_in.status_code == 200 and (await signed_in.get_json())["session"]["kind"] == "app"
     assert removed.status_code == 200 and (await removed.get_json())["message"] == "Passkey removed."
+
+
+# --- a browser client, flow by flow -------------------------------------------------------------
+
+
+async def test_a_browser_client_signs_up_and_does_what_an_app_does_with_its_csrf_header(app):
+    client = app.test_client()
+
+    async def csrf() -> dict[str, str]:
+        answer = await client.get(f"{API}/session")
+        token = answer.headers.get("X-CSRF-Token") or (await answer.get_json())["csrf_token"]
+        return {"X-CSRF-Token": token}
+
+    signed_up = await client.post(f"{API}/sign-up", json={"email": "spa@example.com", "password": "a brand new secret"}, headers=await csrf())
+    me = await (await client.get(f"{API}/session")).get_json()
+    no_header = await client.post(f"{API}/password", json={"current_password": "a brand new secret", "new_password": "another new secret"})
+    changed = await client.post(f"{API}/password", json={"current_password": "a brand new secret", "new_password": "another new secret"}, headers=await csrf())
+    sessions = await client.get(f"{API}/sessions")
+    others = await client.post(f"{API}/sessions/end-others", headers=await csrf())
+    confirmed = await client.post(f"{API}/confirm", json={"password": "another new secret"}, headers=await csrf())
+    out = await client.post(f"{API}/logout", headers=await csrf())
+    after = await client.get(f"{API}/session")
+
+    assert signed_up.status_code == 201 and (await signed_up.get_json())["token"] is None
+    assert me["session"]["kind"] == "browser" and me["csrf_token"]
+    assert no_header.status_code == 403
+    assert changed.status_code == 200 and (await changed.get_json())["token"] is None
+    assert sessions.status_code == 200 and [each["kind"] for each in (await sessions.get_json())["sessions"]] == ["browser"]
+    assert others.status_code == 200 and confirmed.status_code == 200
+    assert out.status_code == 200 and after.status_code == 401
