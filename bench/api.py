@@ -26,16 +26,17 @@ class Api:
         return self.logins.failures + self.sessions.failures + self.pages.failures
 
 
-def write_login_bodies(path: Path, users: int) -> Path:
-    path.write_text("".join(json.dumps({"email": seed.email_of(number), "password": seed.PASSWORD}) + "\n" for number in range(1, users + 1)))
+def write_login_bodies(path: Path, numbers: range) -> Path:
+    """The seeded users ``numbers``' credentials, a JSON body a line (none with two-step sign-in on)."""
+    path.write_text("".join(json.dumps({"email": seed.email_of(number), "password": seed.PASSWORD}) + "\n" for number in numbers))
     return path
 
 
-def write_tokens(port: int, path: Path, apps: int) -> Path:
-    """One app session's bearer token per line, each a different user's."""
+def write_tokens(port: int, path: Path, numbers: range) -> Path:
+    """One app session's bearer token per line, each of another of the seeded users ``numbers``."""
     tokens = []
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=PROXY_HEADERS, timeout=60) as client:
-        for number in range(1, apps + 1):
+        for number in numbers:
             answer = client.post("/api/v1/login", json={"email": seed.email_of(number), "password": seed.PASSWORD})
             if answer.status_code != 200:
                 raise RuntimeError(f"an app's login as {seed.email_of(number)} answered {answer.status_code}")

@@ -14,7 +14,7 @@ from quart import Quart, current_app
 from quart.typing import ResponseReturnValue
 
 from .schemas import ErrorBody
-from .views import Operation, blueprint
+from .base import Operation, blueprint
 
 DESCRIPTION = (
     "Everything a person can do on the pages, for single-page and phone apps, under the same rules. "
