@@ -9,6 +9,7 @@ from quart import current_app, g, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from .app_objects import app_objects
+from .repository.sessions import BROWSER
 from .repository.users import User
 from .request_facts import request_browser
 from .services import sessions
@@ -55,9 +56,12 @@ async def await_second_step(user: User, *, remember: bool, next_path: str, after
     return response
 
 
-async def second_step(code: str) -> StepOutcome:
-    """The browser's pending sign-in given ``code``; refused is a 429."""
-    outcome = await app_objects().sign_in_flow.second_step(await attempt_facts(None), pending_sign_in_token(), code)
+async def second_step(code: str, *, token: str | None = None, kind: str = BROWSER) -> StepOutcome:
+    """The pending sign-in given ``code`` (an app's ``token``, else the browser's cookie's),
+    starting a session of ``kind``; refused is a 429."""
+    outcome = await app_objects().sign_in_flow.second_step(
+        await attempt_facts(None), token or pending_sign_in_token(), code, kind=kind
+    )
     if outcome.result is Step.REFUSED:
         assert outcome.refusal is not None
         raise TooManyAttempts(outcome.refusal)

@@ -17,6 +17,7 @@ from quart.typing import ResponseReturnValue
 
 from .app_objects import app_objects
 from .logging_in import attempt_facts, set_site_cookie
+from .repository.sessions import BROWSER
 from .repository.users import User
 from .services.passkeys import CHALLENGE_LIFETIME, RelyingParty
 from .services.secret_tokens import new_token, plausible
@@ -38,9 +39,10 @@ def browser_token() -> str | None:
     return token if token and plausible(token) else None
 
 
-def browser_token_to_bind() -> str:
-    """The token of this browser's cookie, or a new one for it (``bound_to_browser``)."""
-    return browser_token() or new_token()
+def browser_token_to_bind(*, app_client: bool = False) -> str:
+    """The token a challenge is bound to: a new one for an app, which sends it back itself;
+    for a browser, its cookie's, or a new one for it (``bound_to_browser``)."""
+    return (None if app_client else browser_token()) or new_token()
 
 
 def bound_to_browser(response: Response, token: str) -> Response:
@@ -63,25 +65,32 @@ def problem(message: str, status: int) -> ResponseReturnValue:
     return jsonify({"error": message}), status
 
 
-async def sign_in(answer: str) -> Outcome:
-    """A passkey's answer, signing in (see ``SignInFlow.sign_in_with_passkey``); refused is a 429."""
+async def sign_in(answer: str, *, binding: str | None = None) -> Outcome:
+    """A passkey's answer, signing in (see ``SignInFlow.sign_in_with_passkey``), to a challenge
+    bound to an app's ``binding`` or else to this browser's cookie; refused is a 429."""
     party = relying_party()
     if party is None:
         return Outcome(Result.WRONG, problem=UNAVAILABLE_MESSAGE)
-    outcome = await app_objects().sign_in_flow.sign_in_with_passkey(await attempt_facts(None), browser_token() or "", answer, party)
+    outcome = await app_objects().sign_in_flow.sign_in_with_passkey(
+        await attempt_facts(None), binding or browser_token() or "", answer, party
+    )
     if outcome.result is Result.REFUSED:
         assert outcome.refusal is not None
         raise TooManyAttempts(outcome.refusal)
     return outcome
 
 
-async def second_step(pending_token: str | None, answer: str) -> StepOutcome:
-    """A passkey's answer as the second step of the browser's pending sign-in; refused is a 429."""
+async def second_step(
+    pending_token: str | None, answer: str, *, binding: str | None = None, kind: str = BROWSER
+) -> StepOutcome:
+    """A passkey's answer as the second step of a pending sign-in, starting a session of
+    ``kind``; its challenge bound to an app's ``binding`` or else to this browser's cookie;
+    refused is a 429."""
     party = relying_party()
     if party is None:
         return StepOutcome(Step.WRONG, problem=UNAVAILABLE_MESSAGE)
     outcome = await app_objects().sign_in_flow.second_step_with_passkey(
-        await attempt_facts(None), pending_token, browser_token() or "", answer, party
+        await attempt_facts(None), pending_token, binding or browser_token() or "", answer, party, kind=kind
     )
     if outcome.result is Step.REFUSED:
         assert outcome.refusal is not None

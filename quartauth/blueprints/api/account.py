@@ -26,7 +26,6 @@ from ...services import email_flows, password_policy, users
 from ...services.admin import Refused
 from ...services.emails import InvalidEmail, normalize_email
 from ...services.passkeys import NOT_ONE_OF_YOURS_MESSAGE, Refused as PasskeyRefused
-from ...services.secret_tokens import new_token
 from ...services.tokens import Purpose
 from ...services.security_log import Event
 from ...services.sessions import SignedIn
@@ -53,6 +52,7 @@ from .schemas import (
     TokenBody,
 )
 from .base import (
+    relying_party,
     logged_in,
     options_answer,
     second_step_due,
@@ -278,11 +278,9 @@ async def new_passkey_options(signed_in: SignedIn) -> ResponseReturnValue:
     not one the account has. Needs a recent Confirm it's you (403 "confirm_first")."""
     if not is_recent(signed_in):
         return error_answer(403, CONFIRM_FIRST_MESSAGE, code="confirm_first")
-    party = passkey_requests.relying_party()
-    if party is None:
-        return error_answer(409, passkey_requests.UNAVAILABLE_MESSAGE, code="passkeys_unavailable")
+    party = relying_party()
     objects, app_client = app_objects(), signed_in_by_bearer()
-    binding = new_token() if app_client else passkey_requests.browser_token_to_bind()
+    binding = passkey_requests.browser_token_to_bind(app_client=app_client)
     options = await objects.passkeys.options_to_add(signed_in.user, binding, party, objects.now())
     return options_answer(options, binding, app_client=app_client)
 
@@ -294,9 +292,7 @@ async def add_passkey(signed_in: SignedIn) -> ResponseReturnValue:
     """Add the passkey of the browser's answer to the options; its owner is told by mail.
     The options' challenge, given only after Confirm it's you, carries that confirmation."""
     data = await body(NewPasskeyBody)
-    party = passkey_requests.relying_party()
-    if party is None:
-        return error_answer(409, passkey_requests.UNAVAILABLE_MESSAGE, code="passkeys_unavailable")
+    party = relying_party()
     binding = data.binding if signed_in_by_bearer() else passkey_requests.browser_token()
     objects = app_objects()
     try:

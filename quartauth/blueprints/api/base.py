@@ -29,6 +29,7 @@ from ...logging_in import await_second_step as browser_awaits_second_step, give_
 from ...repository.sessions import APP, Session
 from ...request_facts import request_browser
 from ...services import sessions
+from ...services.passkeys import RelyingParty
 from ...services.sessions import SignedIn
 from ...services.sign_in_flow import Step
 from ...services.two_step import CODE_MISSING_MESSAGE
@@ -67,9 +68,25 @@ class BadBody(Exception):
         self.status, self.message, self.fields = status, message, fields or {}
 
 
+class PasskeysUnavailable(Exception):
+    """Passkeys cannot work at the address the request came to: a 409."""
+
+
 @blueprint.errorhandler(BadBody)
 async def bad_body(error: BadBody) -> ResponseReturnValue:
     return error_answer(error.status, error.message, fields=error.fields)
+
+
+@blueprint.errorhandler(PasskeysUnavailable)
+async def passkeys_unavailable(error: PasskeysUnavailable) -> ResponseReturnValue:
+    return error_answer(409, passkey_requests.UNAVAILABLE_MESSAGE, code="passkeys_unavailable")
+
+
+def relying_party() -> RelyingParty:
+    """The relying party, when this request's address is its origin; else ``PasskeysUnavailable``."""
+    if (party := passkey_requests.relying_party()) is None:
+        raise PasskeysUnavailable()
+    return party
 
 
 @blueprint.before_request

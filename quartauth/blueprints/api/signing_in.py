@@ -11,7 +11,6 @@ from ... import csrf, passkey_requests
 from ...api_errors import error_answer
 from ...app_objects import app_objects
 from ...logging_in import (
-    attempt_facts,
     check_password,
     pending_sign_in_token,
     second_step as browser_second_step,
@@ -22,11 +21,9 @@ from ...request_facts import log_event
 from ...services import sessions
 from ...services.emails import InvalidEmail, normalize_email
 from ...services.passkeys import NOT_VALID_MESSAGE, Purpose as PasskeyPurpose
-from ...services.secret_tokens import new_token
 from ...services.security_log import Event
 from ...services.sessions import SignedIn
 from ...services.sign_in_flow import Result, Step, StepOutcome
-from ...services.throttle import TooManyAttempts
 from ...services.two_step import CODE_MESSAGES
 from ...services.two_step_codes import Check
 from ...signed_in import (
@@ -50,6 +47,7 @@ from .schemas import (
     WhoAmI,
 )
 from .base import (
+    relying_party,
     logged_in,
     options_answer,
     second_step_due,
@@ -119,14 +117,8 @@ async def second_step() -> ResponseReturnValue:
     An app sends the pending sign-in the login gave it; a browser client's is in its cookie.
     """
     data = await body(SecondStepBody)
-    if data.pending is not None:
-        outcome = await app_objects().sign_in_flow.second_step(await attempt_facts(None), data.pending, data.code, kind=APP)
-        if outcome.result is Step.REFUSED:
-            assert outcome.refusal is not None
-            raise TooManyAttempts(outcome.refusal)
-    else:
-        outcome = await browser_second_step(data.code)
-    return _second_step_answer(outcome)
+    kind = APP if data.pending is not None else sessions.BROWSER
+    return _second_step_answer(await browser_second_step(data.code, token=data.pending, kind=kind))
 
 
 def _second_step_answer(outcome: StepOutcome) -> ResponseReturnValue:
@@ -146,11 +138,9 @@ async def passkey_options() -> ResponseReturnValue:
     """The options to sign in with a passkey: a challenge, kept for 5 minutes, used once, and
     no account named. An app's is bound to the binding in the answer, a browser client's to
     its cookie."""
-    party = passkey_requests.relying_party()
-    if party is None:
-        return error_answer(409, passkey_requests.UNAVAILABLE_MESSAGE, code="passkeys_unavailable")
+    party = relying_party()
     objects, app_client = app_objects(), request.headers.get("X-CSRF-Token") is None
-    binding = new_token() if app_client else passkey_requests.browser_token_to_bind()
+    binding = passkey_requests.browser_token_to_bind(app_client=app_client)
     options = await objects.passkeys.options_to_check(PasskeyPurpose.SIGN_IN, binding, party, objects.now())
     return options_answer(options, binding, app_client=app_client)
 
@@ -161,15 +151,9 @@ async def login_with_passkey() -> ResponseReturnValue:
     """Sign in with a passkey's answer to the options: no password, no second step (the
     passkey verified its person). An app sends the binding its options came with."""
     data = await body(PasskeyLoginBody)
-    party = passkey_requests.relying_party()
-    if party is None:
-        return error_answer(409, passkey_requests.UNAVAILABLE_MESSAGE, code="passkeys_unavailable")
+    relying_party()  # 409 where passkeys cannot work
     app_client = data.binding is not None
-    binding = data.binding if app_client else passkey_requests.browser_token()
-    outcome = await app_objects().sign_in_flow.sign_in_with_passkey(await attempt_facts(None), binding or "", data.answer, party)
-    if outcome.result is Result.REFUSED:
-        assert outcome.refusal is not None
-        raise TooManyAttempts(outcome.refusal)
+    outcome = await passkey_requests.sign_in(data.answer, binding=data.binding)
     if outcome.result is not Result.SIGNED_IN or outcome.user is None:
         return error_answer(401, outcome.problem or NOT_VALID_MESSAGE, code="passkey_refused")
     return await logged_in(outcome.user, remember=data.remember, app_client=app_client, known_browser=outcome.known_browser)
@@ -181,14 +165,12 @@ async def second_step_passkey_options() -> ResponseReturnValue:
     """The options to use a passkey as the second step: a challenge for the passkeys of the
     account whose sign-in is pending (an app's, named by its pending sign-in)."""
     data = await body(PendingBody)
-    party = passkey_requests.relying_party()
-    if party is None:
-        return error_answer(409, passkey_requests.UNAVAILABLE_MESSAGE, code="passkeys_unavailable")
+    party = relying_party()
     objects, app_client = app_objects(), data.pending is not None
     user = await objects.sign_in_flow.pending_user(data.pending if app_client else pending_sign_in_token())
     if user is None:
         return error_answer(401, STEP_ENDED_MESSAGES[Step.ENDED], code="sign_in_ended")
-    binding = new_token() if app_client else passkey_requests.browser_token_to_bind()
+    binding = passkey_requests.browser_token_to_bind(app_client=app_client)
     options = await objects.passkeys.options_to_check(PasskeyPurpose.SECOND_STEP, binding, party, objects.now(), user=user)
     return options_answer(options, binding, app_client=app_client)
 
@@ -198,18 +180,12 @@ async def second_step_passkey_options() -> ResponseReturnValue:
 async def second_step_with_passkey() -> ResponseReturnValue:
     """A passkey as the second step, in place of a code, under the same tries and limits."""
     data = await body(PasskeyStepBody)
-    party = passkey_requests.relying_party()
-    if party is None:
-        return error_answer(409, passkey_requests.UNAVAILABLE_MESSAGE, code="passkeys_unavailable")
+    relying_party()  # 409 where passkeys cannot work
     app_client = data.pending is not None
-    outcome = await app_objects().sign_in_flow.second_step_with_passkey(
-        await attempt_facts(None), data.pending if app_client else pending_sign_in_token(),
-        (data.binding if app_client else passkey_requests.browser_token()) or "", data.answer, party,
+    outcome = await passkey_requests.second_step(
+        data.pending if app_client else pending_sign_in_token(), data.answer, binding=data.binding,
         kind=APP if app_client else sessions.BROWSER,
     )
-    if outcome.result is Step.REFUSED:
-        assert outcome.refusal is not None
-        raise TooManyAttempts(outcome.refusal)
     return _second_step_answer(outcome)
 
 
