@@ -567,3 +567,9 @@ async def test_a_browser_client_signs_up_and_does_what_an_app_does_with_its_csrf
     assert sessions.status_code == 200 and [each["kind"] for each in (await sessions.get_json())["sessions"]] == ["browser"]
     assert others.status_code == 200 and confirmed.status_code == 200
     assert out.status_code == 200 and after.status_code == 401
+
+
+async def test_a_search_too_long_is_a_field_error_on_its_own_field(app, admin_token):
+    answer = await app.test_client().get(f"{API}/admin/users", query_string={"start": "x" * 400}, headers=bearer(admin_token))
+
+    assert answer.status_code == 422 and set((await answer.get_json())["error"]["fields"]) == {"start"}

@@ -6,8 +6,6 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
 
-from pydantic import ValidationError
-from quart import request
 from quart.typing import ResponseReturnValue
 
 from ...api_errors import error_answer
@@ -26,6 +24,7 @@ from .schemas import (
     AdminDone,
 )
 from .base import (
+    query,
     CONFIRM_FIRST_MESSAGE,
     NOT_AN_ADMIN_MESSAGE,
     NO_SUCH_USER_MESSAGE,
@@ -66,12 +65,9 @@ def api_admin_required(view: Callable[..., Awaitable[ResponseReturnValue]]) -> C
 async def admin_users(signed_in: SignedIn) -> ResponseReturnValue:
     """The users: those whose email starts with search, in email order, or else every user,
     newest first; 50 a page."""
+    asked = query(UserSearch)
     try:
-        query = UserSearch.model_validate(request.args.to_dict())
-    except ValidationError:
-        return error_answer(422, "search and start must be short text.", fields={"search": ["Too long."]})
-    try:
-        page = await admin.user_page(app_objects().database, search=(query.search or "").strip(), start=query.start, now=app_objects().now())
+        page = await admin.user_page(app_objects().database, search=(asked.search or "").strip(), start=asked.start, now=app_objects().now())
     except admin.InvalidSearch as invalid:
         return error_answer(422, str(invalid), fields={"search": [str(invalid)]})
     return answer(UserPage(users=[summary_out(user) for user in page.users], next_start=page.next_start))

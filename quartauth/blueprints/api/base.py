@@ -130,6 +130,16 @@ async def body(model: type[Model]) -> Model:
         data = None
     if not isinstance(data, dict):
         raise BadBody(422, NOT_AN_OBJECT_MESSAGE)
+    return validated(model, data)
+
+
+def query(model: type[Model]) -> Model:
+    """The request's query string as ``model``; ``BadBody`` (422) as for a body."""
+    return validated(model, request.args.to_dict())
+
+
+def validated(model: type[Model], data: dict[str, Any]) -> Model:
+    """``data`` as ``model``; ``BadBody`` (422) with what is wrong, field by field."""
     try:
         return model.model_validate(data)
     except ValidationError as error:
