@@ -141,7 +141,25 @@ def _run_worker(worker_class: str, **arguments: Any) -> None:
     parent, which asks every worker to finish its requests and stop (graceful_timeout)."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logs.configure(arguments["config"])
+    _end_connections_their_clients_closed()
     _worker_function(worker_class)(**arguments)
+
+
+def _end_connections_their_clients_closed() -> None:
+    """hypercorn (0.18) reads a client's end of a connection, but leaves the connection's idle
+    timer running: the connection, and all it holds, lives on until ``keep_alive_timeout``
+    (75 s here, longer than a proxy keeps an idle upstream connection). Every visitor that
+    connects and leaves then costs a worker memory for that long, and a crowd costs a lot.
+    Once reading has ended, the timer stops, and the connection ends with its last answer."""
+    from hypercorn.asyncio.tcp_server import TCPServer
+
+    read_data = TCPServer._read_data
+
+    async def read_then_end(self: TCPServer) -> None:
+        await read_data(self)
+        await self.idle_task.stop()
+
+    TCPServer._read_data = read_then_end  # type: ignore[method-assign]
 
 
 def _worker_function(worker_class: str) -> Any:

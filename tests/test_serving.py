@@ -98,6 +98,31 @@ def test_each_worker_listens_on_a_socket_of_its_own(tmp_path):
     assert all(len(workers) == 1 for workers in holders) and holders[0] != holders[1]
 
 
+def test_a_connection_its_client_closed_ends_at_once_not_after_the_keep_alive_time(tmp_path):
+    with app_server(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+            connection.sendall(f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode())
+            answer = read_one_answer(connection)
+            connection.shutdown(socket.SHUT_WR)  # the client is done: the server should close its end
+            started = time.monotonic()
+            after = connection.recv(1024)  # b"" once the server has closed; a timeout if it never does
+
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert after == b"" and time.monotonic() - started < 5
+
+
+def read_one_answer(connection: socket.socket) -> bytes:
+    """One HTTP/1.1 answer with a Content-Length, read off ``connection``."""
+    received = b""
+    while b"\r\n\r\n" not in received and (chunk := connection.recv(65536)):
+        received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+    while len(body) < length and (chunk := connection.recv(65536)):
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
 def test_a_port_in_use_is_an_error_that_names_it(tmp_path):
     environment = {"QUARTAUTH_ENV": "testing", "PATH": "/usr/bin:/bin"}
     subprocess.run([str(QUARTAUTH), "migrate"], cwd=tmp_path, env=environment, check=True, capture_output=True)
