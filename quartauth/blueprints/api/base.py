@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+import msgspec
 from quart import Blueprint, Response, current_app, request
 from quart.typing import ResponseReturnValue
 
@@ -34,14 +34,21 @@ from ...services.sessions import SignedIn
 from ...services.sign_in_flow import Step
 from ...services.two_step import CODE_MISSING_MESSAGE
 from ...signed_in import NOT_SIGNED_IN_MESSAGE, current_sign_in, set_session_cookie, signed_in_by_bearer
-from .schemas import LoggedIn, PasskeyOptions, SecondStepDue, SessionOut, UserOut, WhoAmI
+from .schemas import Answer, LoggedIn, PasskeyOptions, SecondStepDue, SessionOut, UserOut, WhoAmI
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
-Model = TypeVar("Model", bound=BaseModel)
+Model = TypeVar("Model", bound=msgspec.Struct)
 
 WRONG_LOGIN_MESSAGE = "Invalid email and/or password."
 JSON_ONLY_MESSAGE = "Send JSON, with Content-Type: application/json."
 NOT_AN_OBJECT_MESSAGE = "The body must be a JSON object."
+MISSING_FIELD_MESSAGE = "This field is required."
+UNKNOWN_FIELD_MESSAGE = "This operation takes no such field."
+# msgspec's names of JSON's types, in its messages, as people say them.
+TYPE_WORDS = {
+    "str": "a string", "int": "an integer", "bool": "true or false", "null": "null", "float": "a number",
+    "object": "an object", "array": "an array",
+}
 PASSWORD_CHANGED_MESSAGE = "Your password was changed."
 NOT_AN_ADMIN_MESSAGE = "You do not have permission to see this page."
 NO_SUCH_USER_MESSAGE = "There is no such user."
@@ -141,17 +148,36 @@ def query(model: type[Model]) -> Model:
 def validated(model: type[Model], data: dict[str, Any]) -> Model:
     """``data`` as ``model``; ``BadBody`` (422) with what is wrong, field by field."""
     try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        fields: dict[str, list[str]] = {}
-        for problem in error.errors():
-            name = ".".join(str(part) for part in problem["loc"]) or "body"
-            fields.setdefault(name, []).append(problem["msg"])
-        raise BadBody(422, "Some fields are not right.", fields) from None
+        return msgspec.convert(data, model, strict=True)
+    except msgspec.ValidationError:
+        raise BadBody(422, "Some fields are not right.", field_problems(model, data)) from None
 
 
-def answer(model: BaseModel, status: int = 200) -> Response:
-    return current_app.response_class(model.model_dump_json(), status=status, content_type="application/json")
+def field_problems(model: type[msgspec.Struct], data: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with each field of ``data`` as ``model`` (msgspec stops at the first)."""
+    fields = msgspec.structs.fields(model)
+    problems = {name: [UNKNOWN_FIELD_MESSAGE] for name in data.keys() - {each.name for each in fields}}
+    for each in fields:
+        if each.name not in data:
+            if each.required:
+                problems[each.name] = [MISSING_FIELD_MESSAGE]
+            continue
+        try:
+            msgspec.convert(data[each.name], each.type, strict=True)
+        except msgspec.ValidationError as error:
+            problems[each.name] = [_readable(str(error))]
+    return problems
+
+
+def _readable(problem: str) -> str:
+    """msgspec's "Expected `str` of length <= 254" as "Expected a string of length <= 254"."""
+    for name, words in TYPE_WORDS.items():
+        problem = problem.replace(f"`{name}`", words)
+    return problem + "."
+
+
+def answer(model: Answer, status: int = 200) -> Response:
+    return current_app.response_class(msgspec.json.encode(model), status=status, content_type="application/json")
 
 
 @dataclass(frozen=True)
@@ -159,17 +185,17 @@ class Operation:
     """What the document says of an operation: its body, its answers by status (errors:
     the error shape), whether it needs a session, its tag. ``document.py`` reads it."""
 
-    answers: dict[int, type[BaseModel]]
+    answers: dict[int, type[Answer]]
     errors: tuple[int, ...] = ()
-    body: type[BaseModel] | None = None
+    body: type[msgspec.Struct] | None = None
     signed_in: bool = False
     tags: tuple[str, ...] = field(default=("sessions",))
-    query: type[BaseModel] | None = None
+    query: type[msgspec.Struct] | None = None
 
 
 def operation(
-    answers: dict[int, type[BaseModel]], *errors: int, body: type[BaseModel] | None = None, signed_in: bool = False,
-    tag: str = "sessions", query: type[BaseModel] | None = None,
+    answers: dict[int, type[Answer]], *errors: int, body: type[msgspec.Struct] | None = None, signed_in: bool = False,
+    tag: str = "sessions", query: type[msgspec.Struct] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Describe the view for the document: its ``answers``, and each error it may give, with
     the common ones (and, ``signed_in``, 401 and 403)."""
@@ -245,9 +271,9 @@ def signed_in_answer(started: SignedIn, *, remember: bool, known_browser: bool, 
     """An app's session: its token, this once. A browser client's: the session cookie (and a
     device cookie for a browser new to the account)."""
     if started.session.kind == APP:
-        return answer(LoggedIn(**who_am_i(started).model_dump(), token=started.token), status)
+        return answer(LoggedIn(**msgspec.structs.asdict(who_am_i(started)), token=started.token), status)
     set_session_cookie(started, remember=remember)
-    response = answer(LoggedIn(**who_am_i(started).model_dump(), token=None), status)
+    response = answer(LoggedIn(**msgspec.structs.asdict(who_am_i(started)), token=None), status)
     if not known_browser:
         give_device_cookie(response, started.user)
     return response

@@ -1,15 +1,16 @@
 """The JSON API's OpenAPI 3.1 document, at ``/api/v1/openapi.json``, generated from the code
 by quart-schema: the operations' summaries from their docstrings, their bodies and answers
-from the models in ``schemas``, and every error each may give (``views.operation``).
+from the models in ``schemas``, and every error each may give (``base.operation``).
 
 quart-schema is used for the document only, not installed on the app, and imported when the
 document is first asked for (8 MB a worker that is never asked does not spend): the pages
-keep Quart's own responses, and the API checks its bodies itself (``views.body``)."""
+keep Quart's own responses, and the API checks its bodies itself (``base.body``)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from msgspec.json import schema_components
 from quart import Quart, current_app
 from quart.typing import ResponseReturnValue
 
@@ -101,9 +102,13 @@ def _made(app: Quart) -> dict[str, Any]:
             "session_cookie": APIKeySecurityScheme(name="quartauth_session", in_="cookie"),
         },
     )
-    for name, value in (("QUART_SCHEMA_CONVERT_CASING", False), ("QUART_SCHEMA_CONVERSION_PREFERENCE", "pydantic")):
+    for name, value in (("QUART_SCHEMA_CONVERT_CASING", False), ("QUART_SCHEMA_CONVERSION_PREFERENCE", "msgspec")):
         app.config.setdefault(name, value)
     document = ApiDocument(app, extension).schema()
+    # quart-schema lists the schemas of bodies and answers, not those they hold (a session in WhoAmI).
+    _, held = schema_components(_models(operations.values()), ref_template="#/components/schemas/{name}")
+    for name, schema in held.items():
+        document["components"]["schemas"].setdefault(name, schema)
     for path, item in document["paths"].items():
         for method, described in item.items():
             if "requestBody" in described:
@@ -112,6 +117,13 @@ def _made(app: Quart) -> dict[str, Any]:
                 if (links := LINKS.get((path, method, int(status)))) is not None:
                     answered["links"] = links
     return document
+
+
+def _models(operations: Iterable[Operation]) -> list[type[Any]]:
+    models: list[type[Any]] = [ErrorBody]
+    for described in operations:
+        models += [model for model in (described.body, described.query, *described.answers.values()) if model is not None]
+    return models
 
 
 @blueprint.get("/openapi.json")
