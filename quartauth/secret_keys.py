@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from zxcvbn import zxcvbn
+from .services.guesses import estimate
 
 MIN_LENGTH = 32
 # zxcvbn's estimate of the guesses a random key of 32 characters needs is 10^27 or more
@@ -39,6 +39,6 @@ def weakness(key: str) -> str | None:
 
 
 def _looks_typed(key: str) -> bool:
-    estimate = zxcvbn(key)
-    words = sum(len(match["token"]) for match in estimate["sequence"] if match["pattern"] == "dictionary" and len(match["token"]) >= 3)
-    return estimate["guesses_log10"] < MIN_GUESSES_LOG10 or words / len(key) > MAX_WORD_SHARE
+    estimated = estimate(key)
+    words = sum(len(match["token"]) for match in estimated["sequence"] if match["pattern"] == "dictionary" and len(match["token"]) >= 3)
+    return estimated["guesses_log10"] < MIN_GUESSES_LOG10 or words / len(key) > MAX_WORD_SHARE

@@ -11,9 +11,8 @@ import asyncio
 import unicodedata
 from typing import TYPE_CHECKING
 
-from zxcvbn import zxcvbn
-
 from ..brand import DEFAULT_SITE_NAME
+from .guesses import estimate
 
 if TYPE_CHECKING:  # breaches counts passwords as this module does
     from .breaches import BreachedPasswords
@@ -67,10 +66,10 @@ def guessing_problem(password: str, *, email: str = "", site_name: str = DEFAULT
     local_part = email.partition("@")[0].lower()
     if email and (email.lower() in text.lower() or _built_from(text.lower(), local_part)):
         return FROM_EMAIL_MESSAGE
-    estimate = zxcvbn(text[:GUESS_WINDOW], user_inputs=[word for word in (email, local_part, site_name) if word])
-    if estimate["score"] >= MIN_GUESS_SCORE:
+    estimated = estimate(text[:GUESS_WINDOW], user_inputs=[word for word in (email, local_part, site_name) if word])
+    if estimated["score"] >= MIN_GUESS_SCORE:
         return None
-    warning = estimate["feedback"]["warning"].strip().rstrip(".")
+    warning = estimated["feedback"]["warning"].strip().rstrip(".")
     if not warning:
         return GUESSABLE_MESSAGE
     return f"This password is too easy to guess: {warning[0].lower()}{warning[1:]}."

@@ -3,11 +3,13 @@ the email, the same rule wherever a password is chosen."""
 from __future__ import annotations
 
 import asyncio
+import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from quartauth.services import password_policy
-from quartauth.services.password_policy import new_password_problem, shape_problem
+from quartauth.services.password_policy import guessing_problem, new_password_problem, shape_problem
 
 
 def problem_of(password: str, *, email: str) -> str | None:
@@ -82,3 +84,21 @@ async def test_a_breached_password_is_refused_and_only_a_good_one_is_looked_up()
 
     assert refused == "This password has appeared in a data breach."
     assert weak is not None and breaches.asked == ["correct horse battery"]  # the weak one never left the server
+
+
+def test_checks_running_at_once_each_judge_by_their_own_email():
+    # Checks run in a thread pool. One leaning on its own email is refused; the same password
+    # for another email is not. Switching threads as often as possible, neither may see the
+    # other's email.
+    built_on_email, other = ("zorbulonquixotic", "zorbulon@example.com"), ("zorbulonquixotic", "bob@example.com")
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            judged = [(case, pool.submit(guessing_problem, case[0], email=case[1])) for case in [built_on_email, other] * 50]
+            verdicts = [(case, future.result()) for case, future in judged]
+    finally:
+        sys.setswitchinterval(interval)
+
+    assert {problem for case, problem in verdicts if case == built_on_email} == {password_policy.GUESSABLE_MESSAGE}
+    assert {problem for case, problem in verdicts if case == other} == {None}
