@@ -123,6 +123,33 @@ def read_one_answer(connection: socket.socket) -> bytes:
     return head + b"\r\n\r\n" + body
 
 
+def worker_environments(server) -> list[dict[str, str]]:
+    """Each worker's environment, as its C library read it at start."""
+    found = listeners(server.port, expected=2)
+    pids = {int(pid) for line in found for pid in re.findall(r"pid=(\d+)", line)} - {server.process.pid}
+    return [
+        dict(entry.split("=", 1) for entry in Path(f"/proc/{pid}/environ").read_text().split("\0") if "=" in entry)
+        for pid in pids
+    ]
+
+
+def test_workers_start_with_malloc_settings_that_give_freed_memory_back(tmp_path):
+    with app_server(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path) as server:
+        environments = worker_environments(server)
+
+    assert len(environments) == 2
+    for environment in environments:
+        assert {name: environment.get(name) for name in serving.GIVE_BACK_FREED_MEMORY} == serving.GIVE_BACK_FREED_MEMORY
+
+
+def test_an_operators_own_malloc_settings_win(tmp_path):
+    server = app_server(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path, MALLOC_TRIM_THRESHOLD_="1048576")
+    with server:
+        environments = worker_environments(server)
+
+    assert [environment["MALLOC_TRIM_THRESHOLD_"] for environment in environments] == ["1048576", "1048576"]
+
+
 def test_a_port_in_use_is_an_error_that_names_it(tmp_path):
     environment = {"QUARTAUTH_ENV": "testing", "PATH": "/usr/bin:/bin"}
     subprocess.run([str(QUARTAUTH), "migrate"], cwd=tmp_path, env=environment, check=True, capture_output=True)
