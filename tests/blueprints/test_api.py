@@ -113,12 +113,17 @@ async def test_bodies_are_json_only_and_checked_field_by_field(app, person):
     form = await client.post(f"{API}/login", form={"email": "person@example.com", "password": PASSWORD})
     wrong_types = await client.post(f"{API}/login", json={"email": 5})
     not_an_object = await client.post(f"{API}/login", json=["person@example.com"])
+    unknown_and_too_long = await client.post(f"{API}/login", json={"email": "x" * 300, "password": "p", "admin": True})
 
     assert form.status_code == 415 and (await form.get_json())["error"]["code"] == "unsupported_media_type"
     assert wrong_types.status_code == 422
-    fields = (await wrong_types.get_json())["error"]["fields"]
-    assert set(fields) == {"email", "password"}
+    assert (await wrong_types.get_json())["error"]["fields"] == {
+        "email": ["Expected a string, got an integer."], "password": ["This field is required."],
+    }
     assert not_an_object.status_code == 422
+    assert (await unknown_and_too_long.get_json())["error"]["fields"] == {
+        "email": ["Expected a string of length <= 254."], "admin": ["This operation takes no such field."],
+    }
 
 
 # --- a browser client -----------------------------------------------------------------------
