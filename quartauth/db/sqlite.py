@@ -132,13 +132,18 @@ class SQLiteDatabase(Database):
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         async with _translated_errors(), self._borrowed() as connection:
-            # IMMEDIATE takes the write lock up front: a deferred transaction that reads and
-            # then writes can fail at once with "database is locked" instead of waiting.
-            await connection.execute("BEGIN IMMEDIATE")
             try:
+                # IMMEDIATE takes the write lock up front: a deferred transaction that reads
+                # and then writes can fail at once with "database is locked" instead of waiting.
+                # Inside the try: a request cancelled while it waits for the lock (its client
+                # went away) leaves the BEGIN to finish in aiosqlite's thread, and the rollback,
+                # queued behind it, ends it before the connection goes back to the pool; else
+                # the pool would lend out a connection holding the write lock, and every writer
+                # of every worker would wait behind it.
+                await connection.execute("BEGIN IMMEDIATE")
                 yield SQLiteConnection(connection, self.queries)
             except BaseException:
-                await connection.rollback()
+                await connection.rollback()  # a no-op when the BEGIN itself failed
                 raise
             await connection.commit()
 

@@ -1,6 +1,8 @@
 """What both dialects promise alike: values round-trip, unique keys, transactions."""
 from __future__ import annotations
 
+import asyncio
+from contextlib import suppress
 from datetime import UTC, datetime
 
 import pytest
@@ -56,6 +58,28 @@ async def test_a_clean_transaction_commits(database):
         await _insert(connection, "inside@example.com")
 
     assert await select_user_by_email(database, "inside@example.com") is not None
+
+
+async def test_a_transaction_given_up_while_it_waits_leaves_no_transaction_open(database):
+    # A request whose client goes away is cancelled wherever it waits: here, behind another
+    # transaction (for SQLite's write lock; for Postgres, the row the other is writing).
+    async def same_email_in_a_transaction():
+        async with database.transaction() as connection:
+            await _insert(connection, "holder@example.com")
+
+    async with database.transaction() as holder:
+        await _insert(holder, "holder@example.com")
+        waiting = asyncio.create_task(same_email_in_a_transaction())
+        await asyncio.sleep(0.3)
+        waiting.cancel()
+        with suppress(asyncio.CancelledError):
+            await waiting
+
+    # Every connection the pool lends afterwards starts, writes and commits a transaction of its own.
+    for number in range(2 * database.pool_size):
+        async with database.transaction() as connection:
+            await _insert(connection, f"after-{number}@example.com")
+    assert await count_users(database) == 1 + 2 * database.pool_size
 
 
 async def test_parameters_are_bound_never_spliced(database):
