@@ -13,6 +13,9 @@ addresses alone, not hypercorn.toml's shared one as well.
 
 A port that something else is listening on is an error at once (hypercorn would quietly
 share it with whoever holds it, and requests would split between the two).
+
+A worker's memory falls back after a crowd: a connection its client closed ends at once,
+and glibc's malloc is told to give freed memory back (``GIVE_BACK_FREED_MEMORY``).
 """
 from __future__ import annotations
 
