@@ -31,6 +31,7 @@ MailedToken = Annotated[
 ]
 Binding = Annotated[str, Meta(max_length=TOKEN_LENGTH, description="An app's, from the options.")]
 Pending = Annotated[str, Meta(max_length=TOKEN_LENGTH, description="An app's pending sign-in, as the login answered it.")]
+PasskeyAnswer = Annotated[str, Meta(max_length=ANSWER_LENGTH, description="navigator.credentials.get's answer, as JSON.")]
 
 
 class Body(Struct, forbid_unknown_fields=True):
@@ -106,7 +107,7 @@ class UserSearch(Body):
 
 
 class PasskeyLoginBody(Body):
-    answer: Annotated[str, Meta(max_length=ANSWER_LENGTH, description="navigator.credentials.get's answer, as JSON.")]
+    answer: PasskeyAnswer
     binding: Binding | None = None
     remember: bool = False
 
@@ -116,7 +117,7 @@ class PendingBody(Body):
 
 
 class PasskeyStepBody(Body):
-    answer: Annotated[str, Meta(max_length=ANSWER_LENGTH, description="navigator.credentials.get's answer, as JSON.")]
+    answer: PasskeyAnswer
     binding: Binding | None = None
     pending: Pending | None = None
 
